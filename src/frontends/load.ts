@@ -1,0 +1,89 @@
+/**
+ * Reading a model: from a file or stdin, within stated size limits, detected by content
+ * (then by extension), into IR.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { error, type Diagnostic } from '../ir/diagnostics.js';
+import type { ModelIR } from '../ir/model.js';
+import { parseSource } from './source.js';
+import { isSpecData, specToIR } from './spec.js';
+
+export interface Limits {
+  /** Largest model file read, in bytes. @default 16 MiB */
+  readonly maxBytes?: number;
+  /** Most layers in one model. @default 20000 */
+  readonly maxLayers?: number;
+}
+
+export const DEFAULT_LIMITS: Required<Limits> = { maxBytes: 16 * 1024 * 1024, maxLayers: 20_000 };
+
+export interface LoadResult {
+  readonly model?: ModelIR;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Parses model text of any supported format. `file` is used in messages and for detection. */
+export function parseModel(text: string, file?: string, limits: Limits = {}): LoadResult {
+  const maxLayers = limits.maxLayers ?? DEFAULT_LIMITS.maxLayers;
+  const loc = file ? { file } : undefined;
+  if (file?.toLowerCase().endsWith('.py')) {
+    return { diagnostics: [error('unsupported-format', 'reading Python model code is not supported by this version of densegraph', loc, 'write the model as a densegraph spec (docs/spec-format.md)')] };
+  }
+  const parsed = parseSource(text, file);
+  if (!parsed.source) return { diagnostics: parsed.diagnostics };
+  const data = parsed.source.data;
+  if (!isSpecData(data)) {
+    const o = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+    const keras = 'class_name' in o || 'modelTopology' in o;
+    return {
+      diagnostics: [
+        keras
+          ? error('unsupported-format', 'this looks like a Keras to_json() or TensorFlow.js model file; this version of densegraph reads only densegraph specs', loc, 'write the model as a densegraph spec (docs/spec-format.md)')
+          : error('unknown-format', 'not a model densegraph can read: expected a densegraph spec, a mapping with a layers: list', loc, 'see docs/spec-format.md for the format'),
+      ],
+    };
+  }
+  const result = specToIR(parsed.source);
+  if (result.model && result.model.layers.length > maxLayers) {
+    return {
+      diagnostics: [error('too-many-layers', `the model has ${result.model.layers.length} layers, more than the limit of ${maxLayers}`, loc, 'raise the limit with --max-layers if the model is meant to be this large')],
+    };
+  }
+  return result;
+}
+
+async function readStdin(maxBytes: number): Promise<string | Diagnostic> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) return tooLarge('<stdin>', size, maxBytes);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function tooLarge(file: string, size: number, maxBytes: number): Diagnostic {
+  return error('file-too-large', `the input is ${size} bytes, more than the limit of ${maxBytes} bytes`, { file }, 'raise the limit with --max-bytes if the file is meant to be this large');
+}
+
+/** Reads and parses a model file; `-` reads stdin. */
+export async function loadModel(path: string, limits: Limits = {}): Promise<LoadResult> {
+  const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  if (path === '-') {
+    const text = await readStdin(maxBytes);
+    if (typeof text !== 'string') return { diagnostics: [text] };
+    return parseModel(text, '<stdin>', limits);
+  }
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) return { diagnostics: [error('not-a-file', `'${path}' is a directory, not a model file`, { file: path })] };
+    if (info.size > maxBytes) return { diagnostics: [tooLarge(path, info.size, maxBytes)] };
+    const text = await readFile(path, 'utf8');
+    return parseModel(text, path, limits);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    return { diagnostics: [error('cannot-read', `cannot read '${path}': ${reason}`, { file: path }, code === 'ENOENT' ? 'check the path; it is relative to the current directory' : undefined)] };
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * densegraph's public API: everything the CLI does, as functions.
+ *
+ *   const { compiled } = compile(sequential([dense(8, { inputDim: 4 }), dense(1)]));
+ *   const dot = renderDot(compiled!, { style: 'keras2' });
+ *   const svg = await renderSvg(compiled!);
+ */
+import { DiagnosticsError, hasErrors, type Diagnostic } from './ir/diagnostics.js';
+import type { CompiledModel, ModelIR } from './ir/model.js';
+import { toDot, type DiagramOptions } from './backends/dot.js';
+import { loadStyle, type LabelStyle } from './backends/style.js';
+import { dotToSvg } from './backends/svg.js';
+import { compileModel, type CompileResult } from './passes/compile.js';
+import { loadModel, type Limits } from './frontends/load.js';
+
+export * from './ir/diagnostics.js';
+export type * from './ir/model.js';
+export { formatShape, formatShapeList, type Dim, type Shape } from './ir/shape.js';
+export { LAYER_KINDS, LAYERS, layerDef, type LayerKind } from './layers/registry.js';
+export { activation, dense, dropout, flatten, inputLayer, layer, sequential } from './frontends/builder.js';
+export type { DenseOptions, ActivationOptions, DropoutOptions, FlattenOptions, InputLayerOptions } from './frontends/builder.js';
+export { parseSpec, irToSpec, SPEC_FORMAT_VERSION } from './frontends/spec.js';
+export { parseModel, loadModel, DEFAULT_LIMITS, type Limits, type LoadResult } from './frontends/load.js';
+export { compileModel, type CompileResult } from './passes/compile.js';
+export { toDot, RANKDIRS, type DiagramOptions, type Rankdir } from './backends/dot.js';
+export { BUILTIN_STYLES, loadStyle, parseStyle, type LabelStyle } from './backends/style.js';
+export { dotToSvg, graphvizVersion } from './backends/svg.js';
+export { summary, summaryText, summaryMarkdown, summaryJson, summaryJsonObject, SUMMARY_FORMATS, type SummaryFormat, type SummaryJson } from './backends/summary.js';
+export { specJsonSchema } from './frontends/spec-schema.js';
+
+/** Compiles IR: validation, names, shapes, parameters. Alias of `compileModel`. */
+export function compile(model: ModelIR): CompileResult {
+  return compileModel(model);
+}
+
+/** Reads and compiles a model file (`-` for stdin). */
+export async function compileFile(path: string, limits: Limits = {}): Promise<CompileResult> {
+  const loaded = await loadModel(path, limits);
+  if (!loaded.model) return { diagnostics: loaded.diagnostics };
+  const compiled = compileModel(loaded.model);
+  return { ...compiled, diagnostics: [...loaded.diagnostics, ...compiled.diagnostics] };
+}
+
+export interface RenderOptions extends DiagramOptions {
+  /** A built-in style name (`keras3`, `keras2`), a style file path, or a loaded style. @default 'keras3' */
+  readonly style?: string | LabelStyle;
+}
+
+function resolveStyle(style: string | LabelStyle | undefined): LabelStyle {
+  if (typeof style === 'object') return style;
+  const loaded = loadStyle(style ?? 'keras3');
+  if (!loaded.style) throw new DiagnosticsError(loaded.diagnostics);
+  return loaded.style;
+}
+
+/** DOT text of a compiled model. Throws DiagnosticsError if the style cannot be loaded. */
+export function renderDot(model: CompiledModel, options: RenderOptions = {}): string {
+  return toDot(model, resolveStyle(options.style), options);
+}
+
+/** SVG of a compiled model, laid out by the wasm Graphviz. */
+export async function renderSvg(model: CompiledModel, options: RenderOptions = {}): Promise<string> {
+  return dotToSvg(renderDot(model, options));
+}
+
+/** Compiles IR and throws DiagnosticsError on errors: for scripts that want a value or an exception. */
+export function compileOrThrow(model: ModelIR): { compiled: CompiledModel; warnings: Diagnostic[] } {
+  const result = compileModel(model);
+  if (!result.compiled || hasErrors(result.diagnostics)) throw new DiagnosticsError(result.diagnostics);
+  return { compiled: result.compiled, warnings: result.diagnostics.filter((d) => d.severity === 'warning') };
+}

@@ -1,0 +1,41 @@
+/** What every layer kind file exports: the whole layer in one definition (STYLE.md rule 1). */
+import type { WeightIR } from '../ir/model.js';
+import type { Shape } from '../ir/shape.js';
+import type { ConfigOf, Schema } from './schema.js';
+
+export type ShapeResult =
+  | { readonly ok: true; readonly shape: Shape }
+  | { readonly ok: false; readonly code: string; readonly message: string; readonly hint?: string };
+
+export function shapeOk(shape: Shape): ShapeResult {
+  return { ok: true, shape };
+}
+
+export function shapeError(code: string, message: string, hint?: string): ShapeResult {
+  return { ok: false, code, message, ...(hint ? { hint } : {}) };
+}
+
+export interface LayerDef<S extends Schema = Schema> {
+  /** The Keras class name. */
+  readonly className: string;
+  /** One sentence for the docs. */
+  readonly doc: string;
+  /** The Keras API page this layer mirrors. */
+  readonly kerasUrl: string;
+  readonly schema: S;
+  /** Arguments that may be given positionally, in Keras order (`Dense(8)` → units). */
+  readonly positional: readonly (keyof S & string)[];
+  /** How many inbound tensors the layer takes. */
+  readonly arity: 'none' | 'one' | 'many';
+  /** Output shape from the config and the input shapes (batch axis included). */
+  outputShape(config: ConfigOf<S>, inputs: readonly Shape[]): ShapeResult;
+  /** Weight variables in Keras order; shapes only depend on config and input shapes. */
+  weights(config: ConfigOf<S>, inputs: readonly Shape[]): WeightIR[];
+  /** The activation a label shows, for layers that have an `activation` attribute in Keras. */
+  activation?(config: ConfigOf<S>): string | null;
+}
+
+/** Identity helper that keeps the schema's literal type for `ConfigOf`. */
+export function defineLayer<const S extends Schema>(def: LayerDef<S>): LayerDef<S> {
+  return def;
+}
