@@ -3,9 +3,17 @@
  * name, never markup (DESIGN.md).
  */
 
-/** Text inside a Graphviz HTML-like label (an XML dialect) and inside SVG/HTML. */
+const HTML_ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
+  // Keras draws HTML labels on record-shaped nodes, and Graphviz then still reads the record
+  // syntax characters inside the text: `{braces}` loses the whole label, a trailing `\` is
+  // dropped. As character references they are plain text.
+  '{': '&#123;', '}': '&#125;', '|': '&#124;', '\\': '&#92;',
+};
+
+/** Text inside a Graphviz HTML-like label (an XML dialect); also valid in SVG and HTML. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return text.replace(/[&<>"'{}|\\]/g, (c) => HTML_ENTITIES[c]!);
 }
 
 /**
@@ -17,16 +25,14 @@ export function escapeRecord(text: string): string {
   return text.replace(/[\\{}|<>&\n]/g, (c) => (c === '&' ? '&amp;' : c === '\n' ? '\\n' : `\\${c}`));
 }
 
-const SAFE_ID = /^[\p{L}\p{N}_.]+$/u;
+// Characters a quoted DOT id cannot hold as themselves (`"`, `\`), or that would read as an
+// HTML-like id or an entity (`<`, `>`, `&`).
+const UNSAFE_ID_CHAR = /["\\<>&]/g;
 
 /**
- * A DOT node id derived from a layer name alone (never from run order): the name itself when
- * it is made of letters, digits, `_` and `.`; otherwise every other character becomes
- * `_xHH_` (its code point in hex), so ids stay plain and valid in DOT and in SVG comments.
+ * A DOT node id derived from the layer name alone (never from run order): the name itself,
+ * with `"` `\` `<` `>` `&` written as `_xHH_` (their code point in hex).
  */
 export function nodeIdFor(name: string): string {
-  if (SAFE_ID.test(name)) return name;
-  let out = '';
-  for (const ch of name) out += /[\p{L}\p{N}_.]/u.test(ch) ? ch : `_x${ch.codePointAt(0)!.toString(16)}_`;
-  return out;
+  return name.replace(UNSAFE_ID_CHAR, (ch) => `_x${ch.codePointAt(0)!.toString(16)}_`);
 }

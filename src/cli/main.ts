@@ -27,16 +27,17 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
   for (const command of [renderCommand(io, setExit), summaryCommand(io, setExit)]) {
     program.addCommand(command.exitOverride().showHelpAfterError('(run with --help for usage)').configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) }));
   }
+  const args = argv.filter((a) => a !== '--debug');
+  if (args.length === 0) {
+    program.outputHelp({ error: true });
+    return 2;
+  }
   try {
-    await program.parseAsync(argv.filter((a) => a !== '--debug'), { from: 'user' });
-    if (argv.filter((a) => a !== '--debug').length === 0) {
-      program.outputHelp({ error: true });
-      return 2;
-    }
+    await program.parseAsync(args, { from: 'user' });
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
       return 2;
     }
     if (e instanceof UsageError) {

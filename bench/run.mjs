@@ -1,0 +1,304 @@
+#!/usr/bin/env node
+// densegraph benchmark: `npm run bench` (builds first, then runs this file).
+//
+//   node bench/run.mjs [--styles keras3,keras2] [--sizes 100,1000,5000] [--quick]
+//
+// Prints, in one run:
+//   1. the machine baseline: `node -e 0` as a whole process;
+//   2. the one-shot CLI: `node bin/densegraph.js render <seed> -o <tmp>.svg`, against 0.25 s;
+//   3. in one process, through the public API: compile, DOT and SVG of generated Dense
+//      chains (100, 1000, 5000 layers), each phase timed on its own, after one warm-up;
+//   4. the same DOT through native `dot -Tsvg` (a child process), if `dot` is on PATH,
+//      with the ratio densegraph / native.
+// All figures are medians (and minimums where useful) of wall-clock times. The machine is
+// shared and noisy: judge them against the baseline line. Nothing here asserts on time.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = path.join(ROOT, 'bin', 'densegraph.js');
+const SEED = 'fixtures/seed/binary-classifier.yaml';
+const CLI_TARGET_MS = 250;
+
+const { values: args } = parseArgs({
+  options: {
+    styles: { type: 'string', default: 'keras3,keras2' },
+    sizes: { type: 'string', default: '100,1000,5000' },
+    quick: { type: 'boolean', default: false },
+  },
+});
+const STYLES = args.styles.split(',').map((s) => s.trim()).filter(Boolean);
+const SIZES = args.sizes.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+const PROCESS_RUNS = args.quick ? 5 : 15;
+/** Measured runs per chain size (after one warm-up), in process and for native dot. */
+const runsFor = (n) => (args.quick ? 1 : n <= 100 ? 10 : n <= 1000 ? 5 : 3);
+/** Native dot stops repeating once another run would take it past this much time per cell. */
+const NATIVE_BUDGET_MS = args.quick ? 5_000 : 15_000;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const min = (xs) => Math.min(...xs);
+
+function ms(x) {
+  if (x === undefined || Number.isNaN(x)) return '-';
+  if (x >= 10_000) return `${(x / 1000).toFixed(1)} s`;
+  if (x >= 1000) return `${(x / 1000).toFixed(2)} s`;
+  if (x >= 100) return `${x.toFixed(0)} ms`;
+  if (x >= 10) return `${x.toFixed(1)} ms`;
+  return `${x.toFixed(2)} ms`;
+}
+
+/** Prints rows as a Markdown table; the first column is left-aligned, the others right. */
+function table(header, rows) {
+  const all = [header, ...rows].map((r) => r.map((c) => String(c)));
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const line = (r) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  console.log(line(all[0]));
+  console.log(`|${widths.map((w, i) => (i === 0 ? ` ${'-'.repeat(w)} ` : ` ${'-'.repeat(w - 1)}: `)).join('|')}|`);
+  for (const r of all.slice(1)) console.log(line(r));
+}
+
+const oneLine = (text, max = 300) => {
+  const s = String(text).replace(/\s+/g, ' ').trim();
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+};
+const errorText = (e) => oneLine(`${e?.name ?? 'Error'}: ${e?.message ?? e}`);
+
+/** Times a child process as a whole, from spawn to exit. */
+function timeProcess(cmd, argv, opts = {}) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
+  const elapsed = performance.now() - t0;
+  if (r.error) throw r.error;
+  if (r.status !== 0) {
+    const why = r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`;
+    throw new Error(`${[cmd, ...argv].join(' ')}: ${why}: ${oneLine(r.stderr || r.stdout || '')}`);
+  }
+  return elapsed;
+}
+
+function nativeDotVersion() {
+  const r = spawnSync('dot', ['-V'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) return undefined;
+  return oneLine(`${r.stderr}${r.stdout}`);
+}
+
+function cpuName() {
+  try {
+    const m = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m);
+    if (m) return m[1].trim();
+  } catch {
+    // not Linux
+  }
+  return os.cpus()[0]?.model ?? 'unknown CPU';
+}
+
+/** `sequential([dense(8, {inputDim: 4}), dense(8), …])` with n Dense layers. */
+function denseChain(api, n) {
+  const layers = [api.dense(8, { inputDim: 4, activation: 'relu' })];
+  for (let i = 1; i < n; i++) layers.push(api.dense(8, { activation: 'relu' }));
+  return api.sequential(layers, { name: `chain_${n}` });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const startedAt = performance.now();
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'densegraph-bench-'));
+const dotVersion = nativeDotVersion();
+
+try {
+  const api = await import(pathToFileURL(path.join(ROOT, 'dist', 'index.js')).href);
+  let wasmVersion = '?';
+  try {
+    wasmVersion = await api.graphvizVersion();
+  } catch (e) {
+    wasmVersion = `unavailable (${errorText(e)})`;
+  }
+
+  console.log('# densegraph bench');
+  console.log('');
+  console.log(`- node ${process.version}, ${os.platform()} ${os.arch()}, ${os.cpus().length} CPUs (${cpuName()})`);
+  console.log(`- load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`- Graphviz: wasm ${wasmVersion}; native ${dotVersion ?? 'not on PATH'}`);
+  console.log(`- styles: ${STYLES.join(', ')}; chain sizes: ${SIZES.join(', ')}${args.quick ? ' (--quick)' : ''}`);
+  console.log('');
+
+  // -- 1 + 2: whole processes. Measured first, while this process is still small (spawning
+  //    from a big heap costs a little more).
+  console.log(`## Whole processes (${PROCESS_RUNS} runs each, after 1 warm-up)`);
+  console.log('');
+  const baseline = [];
+  timeProcess(process.execPath, ['-e', '0']);
+  for (let i = 0; i < PROCESS_RUNS; i++) baseline.push(timeProcess(process.execPath, ['-e', '0']));
+
+  const out = path.join(tmp, 'seed.svg');
+  const cliArgs = [CLI, 'render', SEED, '-o', out];
+  const cli = [];
+  let cliError;
+  try {
+    timeProcess(process.execPath, cliArgs);
+    if (!existsSync(out) || statSync(out).size === 0 || !readFileSync(out, 'utf8').includes('<svg')) {
+      throw new Error(`densegraph render wrote no SVG to ${out}`);
+    }
+    for (let i = 0; i < PROCESS_RUNS; i++) cli.push(timeProcess(process.execPath, cliArgs));
+  } catch (e) {
+    cliError = errorText(e);
+  }
+
+  const rows = [['baseline: node -e 0', ms(median(baseline)), ms(min(baseline)), '', '']];
+  if (cliError) {
+    rows.push([`densegraph render ${SEED} -o x.svg`, 'FAILED', '', '', `${CLI_TARGET_MS} ms`]);
+  } else {
+    const m = median(cli);
+    rows.push([
+      `densegraph render ${path.basename(SEED)} -o x.svg`,
+      ms(m),
+      ms(min(cli)),
+      ms(m - median(baseline)),
+      `${CLI_TARGET_MS} ms: ${m <= CLI_TARGET_MS ? 'met' : `over by ${ms(m - CLI_TARGET_MS)}`}`,
+    ]);
+  }
+  table(['process', 'median', 'min', 'minus baseline', 'target'], rows);
+  if (cliError) console.log(`\nCLI error: ${cliError}`);
+  console.log('');
+
+  // -- 3 + 4: Dense chains in this process, then natively.
+  // The first layout also pays for compiling the wasm: shown on its own.
+  let firstLayout;
+  try {
+    const t0 = performance.now();
+    await api.dotToSvg('digraph { a -> b }');
+    firstLayout = performance.now() - t0;
+  } catch (e) {
+    console.log(`first wasm layout failed: ${errorText(e)}`);
+  }
+  console.log(`## Dense chains in one process (public API; median of N runs after 1 warm-up)`);
+  console.log('');
+  console.log(`first dotToSvg of a 2-node graph in this process (wasm already loaded by graphvizVersion()): ${ms(firstLayout)}`);
+  console.log('');
+
+  const chainRows = [];
+  const nativeRows = [];
+  const errors = [];
+  for (const style of STYLES) {
+    for (const n of SIZES) {
+      const runs = runsFor(n);
+      const label = `${style} ${n}`;
+      const t = { compile: [], dot: [], svg: [] };
+      let dot;
+      let svgError;
+      let failedAt;
+      try {
+        const ir = denseChain(api, n);
+        for (let i = 0; i <= runs; i++) {
+          const warm = i === 0;
+          failedAt = 'compile';
+          let t0 = performance.now();
+          const result = api.compile(ir);
+          const tCompile = performance.now() - t0;
+          const problems = (result.diagnostics ?? []).filter((d) => d.severity === 'error');
+          if (!result.compiled || problems.length > 0) {
+            throw new Error(`${oneLine(problems.map((d) => d.message).join('; ') || 'no compiled model')}`);
+          }
+          failedAt = 'DOT';
+          t0 = performance.now();
+          dot = api.renderDot(result.compiled, { style });
+          const tDot = performance.now() - t0;
+          failedAt = undefined;
+          if (!warm) {
+            t.compile.push(tCompile);
+            t.dot.push(tDot);
+          }
+          if (svgError) continue; // a layout that threw once throws again: time the rest only
+          t0 = performance.now();
+          try {
+            const svg = await api.dotToSvg(dot);
+            if (!svg.includes('<svg')) throw new Error('dotToSvg returned no <svg>');
+            if (!warm) t.svg.push(performance.now() - t0);
+          } catch (e) {
+            svgError = `${errorText(e)} (after ${ms(performance.now() - t0)})`;
+            errors.push(`${label}: SVG (dotToSvg) failed: ${svgError}`);
+          }
+        }
+      } catch (e) {
+        errors.push(`${label}: ${failedAt ?? 'run'} failed: ${errorText(e)}`);
+      }
+      const mc = t.compile.length ? median(t.compile) : undefined;
+      const md = t.dot.length ? median(t.dot) : undefined;
+      const msvg = t.svg.length ? median(t.svg) : undefined;
+      const total = mc !== undefined && md !== undefined && msvg !== undefined ? mc + md + msvg : undefined;
+      chainRows.push([
+        label,
+        String(Math.max(t.compile.length, t.svg.length)),
+        ms(mc),
+        ms(md),
+        svgError ? 'FAILED' : ms(msvg),
+        ms(total),
+        dot ? `${(dot.length / 1024).toFixed(0)} KiB` : '-',
+      ]);
+
+      // Native dot on the same DOT text.
+      if (!dotVersion) continue;
+      if (!dot) {
+        nativeRows.push([label, '0', 'no DOT', '-', '-', '-']);
+        continue;
+      }
+      const file = path.join(tmp, `chain-${style}-${n}.dot`);
+      writeFileSync(file, dot);
+      const native = [];
+      let nativeError;
+      try {
+        const svgOut = path.join(tmp, `chain-${style}-${n}.svg`);
+        let spent = 0;
+        for (let i = 0; i < runs; i++) {
+          const last = native.at(-1) ?? 0;
+          if (i > 0 && spent + last > NATIVE_BUDGET_MS) break;
+          const x = timeProcess('dot', ['-Tsvg', file, '-o', svgOut]);
+          native.push(x);
+          spent += x;
+        }
+      } catch (e) {
+        nativeError = errorText(e);
+        errors.push(`${label}: native dot failed: ${nativeError}`);
+      }
+      const mn = native.length ? median(native) : undefined;
+      const ratio = (a) => (a !== undefined && mn ? `${(a / mn).toFixed(2)}x` : '-');
+      nativeRows.push([label, String(native.length), nativeError ? 'FAILED' : ms(mn), ms(msvg), ratio(msvg), ratio(total)]);
+    }
+  }
+
+  table(['chain (style, layers)', 'runs', 'compile', 'DOT', 'SVG (wasm)', 'total', 'DOT size'], chainRows);
+  console.log('');
+
+  console.log('## Native dot -Tsvg on the same DOT (whole process, median)');
+  console.log('');
+  if (!dotVersion) {
+    console.log('skipped: `dot` is not on PATH (install graphviz to compare; it is not a dependency).');
+  } else {
+    table(['chain (style, layers)', 'runs', 'native dot', 'densegraph SVG', 'SVG / native', 'total / native'], nativeRows);
+    console.log('');
+    console.log('densegraph SVG = wasm layout in a warm process; total = compile + DOT + SVG. Below 1x: densegraph is faster.');
+  }
+  console.log('');
+
+  if (errors.length) {
+    console.log('## Errors');
+    console.log('');
+    for (const e of errors) console.log(`- ${e}`);
+    console.log('');
+  }
+  console.log(`bench took ${ms(performance.now() - startedAt)}; load average at end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

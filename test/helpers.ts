@@ -1,0 +1,71 @@
+/** Shared test helpers: compiling fixtures, parsing DOT back, reading SVG text. */
+import { readFileSync } from 'node:fs';
+import { fromDot } from 'ts-graphviz';
+import { compileModel } from '../src/passes/compile.js';
+import { parseSpec } from '../src/frontends/spec.js';
+import type { CompiledModel, ModelIR } from '../src/ir/model.js';
+import { formatDiagnostic } from '../src/ir/diagnostics.js';
+
+export const root = new URL('../', import.meta.url);
+
+export function fixturePath(rel: string): string {
+  return new URL(rel, root).pathname;
+}
+
+export function readFixture(rel: string): string {
+  return readFileSync(new URL(rel, root), 'utf8');
+}
+
+/** Compiles IR and fails the test with the diagnostics if it does not compile. */
+export function mustCompile(model: ModelIR): CompiledModel {
+  const result = compileModel(model);
+  if (!result.compiled) throw new Error(`expected the model to compile:\n${result.diagnostics.map(formatDiagnostic).join('\n')}`);
+  return result.compiled;
+}
+
+export function specIR(text: string, file?: string): ModelIR {
+  const parsed = parseSpec(text, file);
+  if (!parsed.model) throw new Error(`expected the spec to parse:\n${parsed.diagnostics.map(formatDiagnostic).join('\n')}`);
+  return parsed.model;
+}
+
+export function compileSpec(text: string, file?: string): CompiledModel {
+  return mustCompile(specIR(text, file));
+}
+
+export interface ParsedDot {
+  graph: Record<string, unknown>;
+  nodes: { id: string; attrs: Record<string, unknown> }[];
+  edges: [string, string][];
+}
+
+/** Parses DOT text with ts-graphviz's parser: a syntax error throws. */
+export function parseDot(text: string): ParsedDot {
+  const g = fromDot(text);
+  const graph: Record<string, unknown> = {};
+  for (const [k, v] of g.values) graph[k] = String(v);
+  const nodes = g.nodes.map((n) => {
+    const attrs: Record<string, unknown> = {};
+    for (const [k, v] of n.attributes.values) attrs[k] = v;
+    return { id: n.id, attrs };
+  });
+  const edges = g.edges.map((e) => {
+    const [a, b] = e.targets as unknown as { id: string }[];
+    return [a!.id, b!.id] as [string, string];
+  });
+  return { graph, nodes, edges };
+}
+
+/** The text content of every <text> element of an SVG, XML entities decoded. */
+export function svgTexts(svg: string): string[] {
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
+    m[1]!
+      .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
+      .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&'),
+  );
+}
