@@ -5,7 +5,7 @@
  *   const dot = renderDot(compiled!, { style: 'keras2' });
  *   const svg = await renderSvg(compiled!);
  */
-import { DiagnosticsError, hasErrors, type Diagnostic } from './ir/diagnostics.js';
+import { DiagnosticsError, hasErrors, warning, type Diagnostic } from './ir/diagnostics.js';
 import type { CompiledModel, ModelIR } from './ir/model.js';
 import { toDot, type DiagramOptions } from './backends/dot.js';
 import { loadStyle, type LabelStyle } from './backends/style.js';
@@ -22,7 +22,7 @@ export type { DenseOptions, ActivationOptions, DropoutOptions, FlattenOptions, I
 export { parseSpec, irToSpec, SPEC_FORMAT_VERSION } from './frontends/spec.js';
 export { parseModel, loadModel, DEFAULT_LIMITS, type Limits, type LoadResult } from './frontends/load.js';
 export { compileModel, type CompileResult } from './passes/compile.js';
-export { toDot, RANKDIRS, type DiagramOptions, type Rankdir } from './backends/dot.js';
+export { toDot, RANKDIRS, SPLINES, type DiagramOptions, type Rankdir, type Splines } from './backends/dot.js';
 export { BUILTIN_STYLES, loadStyle, parseStyle, type LabelStyle } from './backends/style.js';
 export { dotToSvg, graphvizVersion } from './backends/svg.js';
 export { summary, summaryText, summaryMarkdown, summaryJson, summaryJsonObject, SUMMARY_FORMATS, type SummaryFormat, type SummaryJson } from './backends/summary.js';
@@ -58,9 +58,32 @@ export function renderDot(model: CompiledModel, options: RenderOptions = {}): st
   return toDot(model, resolveStyle(options.style), options);
 }
 
+/**
+ * SVG of a compiled model, laid out by the wasm Graphviz, with the warnings of the layout.
+ * Orthogonal edge routing (Keras 3's default) exhausts the wasm stack at about 900 nodes; such
+ * a graph is drawn again with curved edges and a warning says so.
+ */
+export async function renderSvgWithDiagnostics(model: CompiledModel, options: RenderOptions = {}): Promise<{ svg: string; diagnostics: Diagnostic[] }> {
+  const style = resolveStyle(options.style);
+  const dot = toDot(model, style, options);
+  const splines = options.splines ?? style.graph['splines'];
+  try {
+    return { svg: await dotToSvg(dot), diagnostics: [] };
+  } catch (e) {
+    if (splines !== 'ortho') throw e;
+    const svg = await dotToSvg(toDot(model, style, { ...options, splines: 'spline' }));
+    return {
+      svg,
+      diagnostics: [
+        warning('layout-fallback', `Graphviz could not route orthogonal edges for this graph of ${model.layers.length} layers; it is drawn with curved edges instead`, { layer: model.name }, 'pass --splines spline (or polyline) to choose the edges yourself'),
+      ],
+    };
+  }
+}
+
 /** SVG of a compiled model, laid out by the wasm Graphviz. */
 export async function renderSvg(model: CompiledModel, options: RenderOptions = {}): Promise<string> {
-  return dotToSvg(renderDot(model, options));
+  return (await renderSvgWithDiagnostics(model, options)).svg;
 }
 
 /** Compiles IR and throws DiagnosticsError on errors: for scripts that want a value or an exception. */

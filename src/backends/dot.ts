@@ -10,6 +10,9 @@ import { escapeHtml, escapeRecord, nodeIdFor } from './escape.js';
 import type { LabelStyle } from './style.js';
 
 export const RANKDIRS = ['TB', 'LR', 'BT', 'RL'] as const;
+/** Graphviz edge routing; Keras 3.14+ `plot_model(splines=…)`. */
+export const SPLINES = ['ortho', 'spline', 'polyline', 'line', 'curved', 'none'] as const;
+export type Splines = (typeof SPLINES)[number];
 export type Rankdir = (typeof RANKDIRS)[number];
 
 /** Options of the diagram, named after Keras `plot_model`'s arguments. */
@@ -28,6 +31,8 @@ export interface DiagramOptions {
   readonly rankdir?: Rankdir;
   /** Graphviz `dpi`. @default the style's (keras3: 200, keras2: 96) */
   readonly dpi?: number;
+  /** Graphviz `splines`, as Keras 3.14's `splines` argument. @default the style's (keras3: ortho) */
+  readonly splines?: Splines;
 }
 
 /** The variables a label template can use (docs/label-styles.md). */
@@ -117,6 +122,7 @@ export function toDot(model: CompiledModel, style: LabelStyle, options: DiagramO
   const graphAttrs: Record<string, string | number | boolean> = { ...style.graph };
   if (options.rankdir) graphAttrs['rankdir'] = options.rankdir;
   if (options.dpi !== undefined) graphAttrs['dpi'] = options.dpi;
+  if (options.splines) graphAttrs['splines'] = options.splines;
   const g = new Digraph('G', graphAttrs as never);
   g.attributes.node.apply(style.nodeDefaults as never);
   const drawn = drawnLayers(model, style);

@@ -1,7 +1,7 @@
 /** `densegraph render`: a model file → DOT or SVG. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { extname } from 'node:path';
-import { BUILTIN_STYLES, RANKDIRS, compileFile, hasErrors, loadStyle, renderDot, dotToSvg, type Rankdir } from '../index.js';
+import { BUILTIN_STYLES, RANKDIRS, SPLINES, compileFile, hasErrors, loadStyle, renderDot, renderSvgWithDiagnostics, type Rankdir, type Splines } from '../index.js';
 import { report, writeAtomic, type Io } from './io.js';
 import { withLimitOptions, UsageError, type LimitFlags } from './options.js';
 
@@ -21,6 +21,7 @@ interface RenderFlags extends LimitFlags {
   showTrainable?: boolean;
   rankdir?: Rankdir;
   dpi?: number;
+  splines?: Splines;
 }
 
 function parseDpi(value: string): number {
@@ -54,6 +55,7 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
     .option('--show-trainable', 'show whether each layer\'s weights are trainable')
     .addOption(new Option('--rankdir <dir>', 'direction of the graph (default: TB)').choices(RANKDIRS))
     .addOption(new Option('--dpi <n>', 'Graphviz dpi (default: 200 for keras3, 96 for keras2)').argParser(parseDpi))
+    .addOption(new Option('--splines <kind>', 'edge routing, as Keras 3.14 plot_model(splines=...) (default: ortho for keras3)').choices(SPLINES))
   ).action(async (model: string, flags: RenderFlags) => {
       const format = outputFormat(flags);
       const style = loadStyle(flags.style);
@@ -64,7 +66,7 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
       const result = await compileFile(model, { maxBytes: flags.maxBytes, maxLayers: flags.maxLayers });
       report(io, result.diagnostics);
       if (!result.compiled || hasErrors(result.diagnostics)) return setExit(1);
-      const dot = renderDot(result.compiled, {
+      const options = {
         style: style.style,
         showShapes: flags.showShapes,
         showLayerNames: flags.showLayerNames,
@@ -73,8 +75,14 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
         showTrainable: flags.showTrainable ?? false,
         ...(flags.rankdir ? { rankdir: flags.rankdir } : {}),
         ...(flags.dpi !== undefined ? { dpi: flags.dpi } : {}),
-      });
-      const out = format === 'svg' ? await dotToSvg(dot) : dot;
+        ...(flags.splines ? { splines: flags.splines } : {}),
+      };
+      let out: string;
+      if (format === 'svg') {
+        const rendered = await renderSvgWithDiagnostics(result.compiled, options);
+        report(io, rendered.diagnostics);
+        out = rendered.svg;
+      } else out = renderDot(result.compiled, options);
       if (flags.output) await writeAtomic(flags.output, out);
       else io.stdout(out);
       return setExit(0);

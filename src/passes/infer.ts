@@ -9,27 +9,61 @@ import { layerDef } from '../layers/registry.js';
 import { DTYPE_POLICIES } from '../layers/vocab.js';
 
 /**
- * Kahn's algorithm, taking ready layers in declaration order so the result is deterministic.
- * Returns the layers on cycles separately.
+ * Kahn's algorithm; among the layers ready at each step the one declared first goes next, so
+ * the order is deterministic and a Sequential model keeps its declaration order. Returns the
+ * layers on (or behind) a cycle separately.
  */
 export function topologicalOrder(layers: readonly LayerIR[]): { order: LayerIR[]; cyclic: LayerIR[] } {
-  const byName = new Map(layers.map((l) => [l.name!, l]));
-  const pending = new Map(layers.map((l) => [l.name!, new Set(l.inbound.filter((r) => byName.has(r)))]));
+  const index = new Map(layers.map((l, i) => [l.name!, i]));
+  const waiting = layers.map((l) => new Set(l.inbound.filter((r) => index.has(r))).size);
+  const dependents: number[][] = layers.map(() => []);
+  layers.forEach((l, i) => {
+    for (const r of new Set(l.inbound)) if (index.has(r)) dependents[index.get(r)!]!.push(i);
+  });
+  const ready = new MinHeap();
+  waiting.forEach((w, i) => w === 0 && ready.push(i));
   const order: LayerIR[] = [];
-  let progress = true;
-  while (progress) {
-    progress = false;
-    for (const layer of layers) {
-      const deps = pending.get(layer.name!);
-      if (!deps || deps.size > 0) continue;
-      order.push(layer);
-      pending.delete(layer.name!);
-      for (const other of pending.values()) other.delete(layer.name!);
-      progress = true;
+  for (let i = ready.pop(); i !== undefined; i = ready.pop()) {
+    order.push(layers[i]!);
+    for (const d of dependents[i]!) if (--waiting[d]! === 0) ready.push(d);
+  }
+  const cyclic = layers.filter((_, i) => waiting[i]! > 0);
+  return { order, cyclic };
+}
+
+/** A binary min-heap of layer indices. */
+class MinHeap {
+  private readonly items: number[] = [];
+  push(x: number): void {
+    const a = this.items;
+    a.push(x);
+    for (let i = a.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (a[p]! <= a[i]!) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
     }
   }
-  const cyclic = layers.filter((l) => pending.has(l.name!));
-  return { order, cyclic };
+  pop(): number | undefined {
+    const a = this.items;
+    if (a.length === 0) return undefined;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l]! < a[m]!) m = l;
+        if (r < a.length && a[r]! < a[m]!) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i]!, a[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
 }
 
 function computeDtype(dtype: unknown): { compute: DType; variable: DType } {

@@ -51,11 +51,15 @@ function assignNames(layers: readonly LayerIR[], diagnostics: Diagnostic[]): Lay
       );
     } else used.set(layer.name, layer);
   }
+  // Next suffix to try per base name, so numbering stays linear in the number of layers.
+  const next = new Map<string, number>();
   return layers.map((layer) => {
     if (layer.name !== undefined) return layer;
     const base = toSnakeCase(layer.className);
-    let name = base;
-    for (let i = 1; used.has(name); i++) name = `${base}_${i}`;
+    let i = next.get(base) ?? 0;
+    let name = i === 0 ? base : `${base}_${i}`;
+    while (used.has(name)) name = `${base}_${++i}`;
+    next.set(base, i + 1);
     const named = { ...layer, name, config: { ...layer.config, name } };
     used.set(name, named);
     return named;

@@ -49,3 +49,14 @@ describe('user text in diagrams', () => {
     });
   }
 });
+
+describe('large graphs', () => {
+  it('draw a 1200-layer chain: orthogonal routing fails in wasm Graphviz, curved edges are used with a warning', async () => {
+    const { renderSvgWithDiagnostics } = await import('../../src/index.js');
+    const layers = [dense(4, { inputDim: 4 })];
+    for (let i = 1; i < 1200; i++) layers.push(dense(4));
+    const { svg, diagnostics } = await renderSvgWithDiagnostics(mustCompile(sequential(layers)));
+    expect(diagnostics.map((d) => d.code)).toEqual(['layout-fallback']);
+    expect(svgTexts(svg)).toContain('dense_1199');
+  });
+});
