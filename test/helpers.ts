@@ -35,8 +35,10 @@ export function compileSpec(text: string, file?: string): CompiledModel {
 
 export interface ParsedDot {
   graph: Record<string, unknown>;
-  nodes: { id: string; attrs: Record<string, unknown> }[];
+  nodes: { id: string; attrs: Record<string, unknown>; effective: Record<string, unknown> }[];
   edges: [string, string][];
+  /** Each edge's attributes with the `edge [...]` defaults applied. */
+  edgeAttrs: Record<string, unknown>[];
 }
 
 /** Parses DOT text with ts-graphviz's parser: a syntax error throws. */
@@ -44,16 +46,25 @@ export function parseDot(text: string): ParsedDot {
   const g = fromDot(text);
   const graph: Record<string, unknown> = {};
   for (const [k, v] of g.values) graph[k] = String(v);
+  const nodeDefaults: Record<string, unknown> = {};
+  for (const [k, v] of g.attributes.node.values) nodeDefaults[k] = v;
+  const edgeDefaults: Record<string, unknown> = {};
+  for (const [k, v] of g.attributes.edge.values) edgeDefaults[k] = v;
   const nodes = g.nodes.map((n) => {
     const attrs: Record<string, unknown> = {};
     for (const [k, v] of n.attributes.values) attrs[k] = v;
-    return { id: n.id, attrs };
+    return { id: n.id, attrs, effective: { ...nodeDefaults, ...attrs } };
   });
   const edges = g.edges.map((e) => {
     const [a, b] = e.targets as unknown as { id: string }[];
     return [a!.id, b!.id] as [string, string];
   });
-  return { graph, nodes, edges };
+  const edgeAttrs = g.edges.map((e) => {
+    const attrs: Record<string, unknown> = { ...edgeDefaults };
+    for (const [k, v] of e.attributes.values) attrs[k] = v;
+    return attrs;
+  });
+  return { graph, nodes, edges, edgeAttrs };
 }
 
 /** The text content of every <text> element of an SVG, XML entities decoded. */

@@ -125,6 +125,7 @@ export function toDot(model: CompiledModel, style: LabelStyle, options: DiagramO
   if (options.splines) graphAttrs['splines'] = options.splines;
   const g = new Digraph('G', graphAttrs as never);
   g.attributes.node.apply(style.nodeDefaults as never);
+  g.attributes.edge.apply(style.edgeDefaults as never);
   const drawn = drawnLayers(model, style);
   const ids = new Map<string, string>();
   const usedIds = new Set<string>();
@@ -135,7 +136,7 @@ export function toDot(model: CompiledModel, style: LabelStyle, options: DiagramO
     usedIds.add(id);
     ids.set(layer.name, id);
     const label = renderLabel(labelView(layer, displayName, style, options), style);
-    const node = new Node(id, { label, ...style.node } as never);
+    const node = new Node(id, { ...style.node, label } as never);
     nodes.set(layer.name, node);
     g.addNode(node);
   }
@@ -147,7 +148,7 @@ export function toDot(model: CompiledModel, style: LabelStyle, options: DiagramO
       const key = `${source}\u0000${layer.name}`;
       if (!from || !to || seen.has(key)) continue;
       seen.add(key);
-      g.addEdge(new Edge([from, to], { ...style.edge } as never));
+      g.addEdge(Object.keys(style.edge).length ? new Edge([from, to], { ...style.edge } as never) : new Edge([from, to]));
     }
   }
   // A node costs about ten AST nodes; lift ts-graphviz's default cap for big models.

@@ -21,6 +21,8 @@ export interface LabelStyle {
   readonly graph: GraphAttrs;
   /** `node [...]` defaults. */
   readonly nodeDefaults: GraphAttrs;
+  /** `edge [...]` defaults. */
+  readonly edgeDefaults: GraphAttrs;
   /** Attributes set on every node, after its label. */
   readonly node: GraphAttrs;
   /** Attributes set on every edge. */
@@ -39,7 +41,7 @@ export interface LabelStyle {
   };
 }
 
-const STYLE_KEYS = ['name', 'description', 'graph', 'node_defaults', 'node', 'edge', 'sequential_input', 'implicit_input_name', 'input_layer_shapes', 'label'];
+const STYLE_KEYS = ['name', 'description', 'graph', 'node_defaults', 'edge_defaults', 'node', 'edge', 'sequential_input', 'implicit_input_name', 'input_layer_shapes', 'label'];
 
 const templatesDir = fileURLToPath(new URL('../../templates/styles/', import.meta.url));
 
@@ -108,6 +110,7 @@ export function styleFromData(data: unknown, where: string): { style?: LabelStyl
     description: typeof d['description'] === 'string' ? d['description'] : '',
     graph: attrs(d['graph'], 'graph', where, diagnostics),
     nodeDefaults: attrs(d['node_defaults'], 'node_defaults', where, diagnostics),
+    edgeDefaults: attrs(d['edge_defaults'], 'edge_defaults', where, diagnostics),
     node: attrs(d['node'], 'node', where, diagnostics),
     edge: attrs(d['edge'], 'edge', where, diagnostics),
     sequentialInput: sequentialInput as 'show' | 'hide',

@@ -25,6 +25,6 @@ export async function dotToSvg(dot: string): Promise<string> {
   } catch (e) {
     // A throwing layout unloads the module (reference/rendering.md): load afresh next time.
     loading = undefined;
-    throw new Error(`Graphviz could not lay out the graph (this is a bug in densegraph's DOT output): ${(e as Error).message}`);
+    throw new Error(`Graphviz could not lay out the graph: ${(e as Error).message}`);
   }
 }

@@ -23,7 +23,9 @@ function shape(dot: string) {
   return {
     labels: parsed.nodes.map((n) => String(n.attrs['label'])),
     edges: parsed.edges.map(([a, b]) => [index.get(a), index.get(b)]),
-    nodeAttrs: parsed.nodes.map((n) => Object.fromEntries(Object.entries(n.attrs).filter(([k]) => k !== 'label').map(([k, v]) => [k, String(v)]))),
+    // What each node and edge is drawn with, whether set on it or as a default.
+    nodeAttrs: parsed.nodes.map((n) => Object.fromEntries(Object.entries(n.effective).filter(([k]) => k !== 'label').map(([k, v]) => [k, String(v)]))),
+    edgeAttrs: parsed.edgeAttrs.map((a) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, String(v)]))),
   };
 }
 
@@ -44,6 +46,7 @@ describe('DOT labels equal Keras text for text (reference/keras.md §1.8)', () =
     expect(ours.labels).toEqual(keras.labels);
     expect(ours.edges).toEqual(keras.edges);
     expect(ours.nodeAttrs).toEqual(keras.nodeAttrs);
+    expect(ours.edgeAttrs).toEqual(keras.edgeAttrs);
   });
 
   it('graph attributes match Keras (keras3: concentrate, dpi 200, ortho splines; keras2: dpi 96)', () => {
