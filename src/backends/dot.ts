@@ -5,7 +5,7 @@
 import Mustache from 'mustache';
 import { Digraph, Edge, Node, toDot as stringify } from 'ts-graphviz';
 import type { CompiledLayer, CompiledModel } from '../ir/model.js';
-import { formatShape, formatShapeList } from '../ir/shape.js';
+import { formatCount, formatShape, formatShapeList } from '../ir/shape.js';
 import { escapeHtml, escapeRecord, nodeIdFor } from './escape.js';
 import type { LabelStyle } from './style.js';
 
@@ -83,7 +83,7 @@ export function labelView(layer: CompiledLayer, displayName: string, style: Labe
     output_shape: shapes.output,
     dtype: layer.dtype,
     activation: options.showLayerActivations && layer.activation ? layer.activation : '',
-    params: layer.params.toLocaleString('en-US'),
+    params: formatCount(layer.params),
     trainable: layer.trainable,
     has_weights: hasWeights,
     is_input: layer.inbound.length === 0,

@@ -3,7 +3,7 @@
  * contract of DESIGN.md). Pure functions of a compiled model.
  */
 import type { CompiledLayer, CompiledModel } from '../ir/model.js';
-import { formatShape, formatShapeList } from '../ir/shape.js';
+import { formatCount, formatShape } from '../ir/shape.js';
 import { DTYPE_BYTES } from '../layers/vocab.js';
 
 export const SUMMARY_FORMATS = ['text', 'markdown', 'json'] as const;
@@ -44,7 +44,7 @@ function weightBytes(model: CompiledModel, trainable: boolean | undefined): numb
   return bytes;
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
+const count = formatCount;
 
 function totalsLines(model: CompiledModel): string[] {
   return [

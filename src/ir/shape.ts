@@ -30,3 +30,11 @@ export function knownProduct(dims: readonly Dim[]): number | null {
 export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
+
+/**
+ * `1234567` → `1,234,567`, as Python's `f"{n:,}"`. Not `toLocaleString`: its first call loads
+ * ICU locale data, a quarter of a small one-shot render.
+ */
+export function formatCount(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

@@ -29,3 +29,12 @@ describe('closest', () => {
     expect(closest('convolution', ['relu', 'tanh'])).toBeUndefined();
   });
 });
+
+describe('formatCount', () => {
+  it('groups thousands as Python f"{n:,}" and Intl do (property)', async () => {
+    const { formatCount } = await import('../../src/ir/shape.js');
+    expect(formatCount(669706)).toBe('669,706');
+    expect(formatCount(0)).toBe('0');
+    fc.assert(fc.property(fc.nat(), (n) => expect(formatCount(n)).toBe(n.toLocaleString('en-US'))));
+  });
+});
