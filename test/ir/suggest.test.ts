@@ -35,6 +35,10 @@ describe('formatCount', () => {
     const { formatCount } = await import('../../src/ir/shape.js');
     expect(formatCount(669706)).toBe('669,706');
     expect(formatCount(0)).toBe('0');
-    fc.assert(fc.property(fc.nat(), (n) => expect(formatCount(n)).toBe(n.toLocaleString('en-US'))));
+    fc.assert(
+      fc.property(fc.nat(), (n) => {
+        expect(formatCount(n)).toBe(n.toLocaleString('en-US'));
+      }),
+    );
   });
 });
