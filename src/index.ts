@@ -15,16 +15,19 @@ import { loadModel, type Limits } from './frontends/load.js';
 
 export * from './ir/diagnostics.js';
 export type * from './ir/model.js';
+export { parseRef, refText } from './ir/model.js';
 export { formatShape, formatShapeList, type Dim, type Shape } from './ir/shape.js';
 export { LAYER_KINDS, LAYERS, layerDef, type LayerKind } from './layers/registry.js';
-export { activation, dense, dropout, flatten, inputLayer, layer, sequential } from './frontends/builder.js';
+export { activation, apply, dense, dropout, flatten, functional, input, inputLayer, layer, nested, outputOf, sequential, type SymbolicTensor } from './frontends/builder.js';
 export type { DenseOptions, ActivationOptions, DropoutOptions, FlattenOptions, InputLayerOptions } from './frontends/builder.js';
 export { parseSpec, irToSpec, SPEC_FORMAT_VERSION } from './frontends/spec.js';
 export { parseModel, loadModel, DEFAULT_LIMITS, type Limits, type LoadResult } from './frontends/load.js';
 export { compileModel, type CompileResult } from './passes/compile.js';
-export { toDot, RANKDIRS, SPLINES, type DiagramOptions, type Rankdir, type Splines } from './backends/dot.js';
+export { toDot, checkLayerRange, RANKDIRS, SPLINES, type DiagramOptions, type Rankdir, type Splines } from './backends/dot.js';
 export { BUILTIN_STYLES, loadStyle, parseStyle, type LabelStyle } from './backends/style.js';
 export { dotToSvg, graphvizVersion } from './backends/svg.js';
+export { svgToPng, MAX_PNG_PIXELS, type PngOptions } from './backends/png.js';
+export { toMermaid, escapeMermaid, mermaidIdFor, type MermaidOptions } from './backends/mermaid.js';
 export { summary, summaryText, summaryMarkdown, summaryJson, summaryJsonObject, SUMMARY_FORMATS, type SummaryFormat, type SummaryJson } from './backends/summary.js';
 export { specJsonSchema } from './frontends/spec-schema.js';
 

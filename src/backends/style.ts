@@ -33,6 +33,10 @@ export interface LabelStyle {
   readonly implicitInputName?: string;
   /** `list`: an InputLayer's shapes print as `[(None, 4)]` (Keras 2); `plain`: `(None, 4)`. */
   readonly inputLayerShapes: 'list' | 'plain';
+  /** A shared layer's shapes: its first call's (Keras 3), or `?` where its calls disagree (Keras 2). */
+  readonly sharedLayerShapes: 'first' | 'agree';
+  /** Attributes of the cluster an expanded nested model is drawn in. */
+  readonly cluster: GraphAttrs;
   readonly label: {
     readonly format: 'html' | 'record';
     readonly tags: readonly [string, string];
@@ -41,7 +45,7 @@ export interface LabelStyle {
   };
 }
 
-const STYLE_KEYS = ['name', 'description', 'graph', 'node_defaults', 'edge_defaults', 'node', 'edge', 'sequential_input', 'implicit_input_name', 'input_layer_shapes', 'label'];
+const STYLE_KEYS = ['name', 'description', 'graph', 'node_defaults', 'edge_defaults', 'node', 'edge', 'cluster', 'sequential_input', 'implicit_input_name', 'input_layer_shapes', 'shared_layer_shapes', 'label'];
 
 const templatesDir = fileURLToPath(new URL('../../templates/styles/', import.meta.url));
 
@@ -105,6 +109,10 @@ export function styleFromData(data: unknown, where: string): { style?: LabelStyl
   if (inputLayerShapes !== 'list' && inputLayerShapes !== 'plain') {
     diagnostics.push(error('invalid-style', `input_layer_shapes must be 'list' or 'plain'`, { ...loc, path: 'input_layer_shapes' }));
   }
+  const sharedLayerShapes = d['shared_layer_shapes'] ?? 'first';
+  if (sharedLayerShapes !== 'first' && sharedLayerShapes !== 'agree') {
+    diagnostics.push(error('invalid-style', `shared_layer_shapes must be 'first' or 'agree'`, { ...loc, path: 'shared_layer_shapes' }));
+  }
   const style: LabelStyle = {
     name: typeof d['name'] === 'string' ? d['name'] : where,
     description: typeof d['description'] === 'string' ? d['description'] : '',
@@ -116,6 +124,8 @@ export function styleFromData(data: unknown, where: string): { style?: LabelStyl
     sequentialInput: sequentialInput as 'show' | 'hide',
     ...(typeof d['implicit_input_name'] === 'string' ? { implicitInputName: d['implicit_input_name'] } : {}),
     inputLayerShapes: inputLayerShapes as 'list' | 'plain',
+    sharedLayerShapes: sharedLayerShapes as 'first' | 'agree',
+    cluster: attrs(d['cluster'] ?? { style: 'dashed', labeljust: 'l' }, 'cluster', where, diagnostics),
     label: { format: format as 'html' | 'record', tags: tags as [string, string], template },
   };
   return diagnostics.some((x) => x.severity === 'error') ? { diagnostics } : { style, diagnostics };

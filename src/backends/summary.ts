@@ -2,8 +2,8 @@
  * Summary backends: `text` (Keras 3's `model.summary()` table), `markdown` and `json` (the
  * contract of DESIGN.md). Pure functions of a compiled model.
  */
-import type { CompiledLayer, CompiledModel } from '../ir/model.js';
-import { formatCount, formatShape } from '../ir/shape.js';
+import { refKerasText, refText, type CompiledLayer, type CompiledModel } from '../ir/model.js';
+import { formatCount, formatShape, formatShapeList, type Shape } from '../ir/shape.js';
 import { DTYPE_BYTES } from '../layers/vocab.js';
 
 export const SUMMARY_FORMATS = ['text', 'markdown', 'json'] as const;
@@ -18,8 +18,17 @@ function outputShapeText(layer: CompiledLayer): string {
   return layer.outputShape ? formatShape(layer.outputShape) : '?';
 }
 
+/** Keras 3's `Connected to`: every inbound tensor of every call, `name[node][tensor]`. */
 function connectedText(layer: CompiledLayer): string {
-  return layer.inbound.length ? layer.inbound.map((n) => `${n}[0][0]`).join(', ') : '-';
+  const refs = layer.calls.flatMap((c) => c.inbound.map(refKerasText));
+  return refs.length ? refs.join(', ') : '-';
+}
+
+/** A layer's output shape text; several outputs as a list. */
+function outputsText(layer: CompiledLayer): string {
+  const outs = layer.calls[0]?.outputShapes ?? [layer.outputShape];
+  if (outs.length > 1) return outs.every((s) => s) ? formatShapeList(outs as Shape[]) : '?';
+  return outputShapeText(layer);
 }
 
 /** Keras 3 `readable_memory_size`: divide by 1024 while the figure is at least one unit. */
@@ -36,6 +45,11 @@ export function readableMemorySize(bytes: number): string {
 function weightBytes(model: CompiledModel, trainable: boolean | undefined): number {
   let bytes = 0;
   for (const layer of model.layers) {
+    if (layer.model) {
+      // A frozen nested model's weights are all non-trainable (as its parameter counts).
+      if (trainable === undefined || layer.trainable) bytes += weightBytes(layer.model, trainable);
+      else if (trainable === false) bytes += weightBytes(layer.model, undefined);
+    }
     for (const w of layer.weights) {
       if (trainable !== undefined && w.trainable !== trainable) continue;
       bytes += w.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[layer.weightDtype];
@@ -102,7 +116,7 @@ export function summaryText(model: CompiledModel): string {
   const lines = [`Model: "${model.name}"`, rule('┏', '┳', '┓', '━'), ...row(headers, '┃'), rule('┡', '╇', '┩', '━')];
   const layers = listedLayers(model);
   layers.forEach((layer, i) => {
-    const cells = [`${layer.name} (${layer.className})`, outputShapeText(layer), count(layer.params)];
+    const cells = [`${layer.name} (${layer.className})`, outputsText(layer), count(layer.params)];
     if (!sequential) cells.push(connectedText(layer));
     lines.push(...row(cells, '│'));
     lines.push(i < layers.length - 1 ? rule('├', '┼', '┤', '─') : rule('└', '┴', '┘', '─'));
@@ -124,8 +138,8 @@ export function summaryMarkdown(model: CompiledModel): string {
   const sequential = model.kind === 'Sequential';
   const head = sequential ? '| Layer (type) | Output Shape | Param # |\n|:--|:--|--:|' : '| Layer (type) | Output Shape | Param # | Connected to |\n|:--|:--|--:|:--|';
   const rows = listedLayers(model).map((layer) => {
-    const cells = [`${escapeMarkdownCell(layer.name)} (${layer.className})`, `\`${outputShapeText(layer)}\``, count(layer.params)];
-    if (!sequential) cells.push(layer.inbound.map(escapeMarkdownCell).join(', ') || '-');
+    const cells = [`${escapeMarkdownCell(layer.name)} (${layer.className})`, `\`${outputsText(layer)}\``, count(layer.params)];
+    if (!sequential) cells.push(layer.calls.flatMap((c) => c.inbound.map((r) => escapeMarkdownCell(refKerasText(r)))).join(', ') || '-');
     return `| ${cells.join(' | ')} |`;
   });
   const [t, tr, nt] = totalsLines(model);
@@ -145,6 +159,10 @@ export interface SummaryJson {
     trainableParams: number;
     activation: string | null;
     dtype: string;
+    /** Only for a shared layer: every call with its tensors and shapes. */
+    calls?: { inbound: string[]; inputShapes: (number | null)[][]; outputShapes: ((number | null)[] | null)[] }[];
+    /** Only for a nested model: its own summary. */
+    model?: SummaryJson;
   }[];
   inputs: string[];
   outputs: string[];
@@ -166,9 +184,13 @@ export function summaryJsonObject(model: CompiledModel): SummaryJson {
       trainableParams: l.trainableParams,
       activation: l.activation,
       dtype: l.dtype,
+      ...(l.calls.length > 1
+        ? { calls: l.calls.map((c) => ({ inbound: c.inbound.map(refText), inputShapes: c.inputShapes.map((s) => [...s]), outputShapes: c.outputShapes.map((s) => (s ? [...s] : null)) })) }
+        : {}),
+      ...(l.model ? { model: summaryJsonObject(l.model) } : {}),
     })),
     inputs: [...model.inputs],
-    outputs: [...model.outputs],
+    outputs: model.outputs.map(refText),
     totalParams: model.totalParams,
     trainableParams: model.trainableParams,
     nonTrainableParams: model.nonTrainableParams,

@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../index.js';
 
 export interface Io {
-  stdout(text: string): void;
+  stdout(text: string | Uint8Array): void;
   stderr(text: string): void;
 }
 

@@ -1,6 +1,6 @@
 /** What every layer kind file exports: the whole layer in one definition (STYLE.md rule 1). */
 import type { WeightIR } from '../ir/model.js';
-import type { Shape } from '../ir/shape.js';
+import type { Dim, Shape } from '../ir/shape.js';
 import type { ConfigOf, Schema } from './schema.js';
 
 export type ShapeResult =
@@ -33,6 +33,11 @@ export interface LayerDef<S extends Schema = Schema> {
   weights(config: ConfigOf<S>, inputs: readonly Shape[]): WeightIR[];
   /** The activation a label shows, for layers that have an `activation` attribute in Keras. */
   activation?(config: ConfigOf<S>): string | null;
+  /**
+   * The input shape (without the batch axis) a layer's own arguments imply when it is the
+   * first layer of a Sequential model, e.g. Keras 2's `Embedding(input_length=10)`.
+   */
+  impliedInputShape?(config: ConfigOf<S>): Dim[] | undefined;
 }
 
 /** Identity helper that keeps the schema's literal type for `ConfigOf`. */

@@ -32,6 +32,12 @@ export type FieldSpec = FieldBase &
     | { readonly type: 'regularizer' }
     | { readonly type: 'constraint' }
     | { readonly type: 'dims' }
+    /** One axis or several, e.g. LayerNormalization's `axis`: `-1` or `[1, 2]` (no repeats). */
+    | { readonly type: 'intOrIntList' }
+    /** Reshape's `target_shape`: positive sizes, at most one of them `-1` (inferred). */
+    | { readonly type: 'targetShape' }
+    /** Permute's `dims`: the numbers 1…n in some order (the batch axis is not counted). */
+    | { readonly type: 'permutation' }
     | { readonly type: 'dtype' }
     | { readonly type: 'any' }
   );
@@ -56,7 +62,11 @@ type TsOf<F> = F extends { type: 'int' | 'float' }
           ? string | KerasObject
           : F extends { type: 'dims' }
             ? readonly Dim[]
-            : unknown;
+            : F extends { type: 'intOrIntList' }
+              ? number | readonly number[]
+              : F extends { type: 'targetShape' | 'permutation' }
+                ? readonly number[]
+                : unknown;
 
 type Resolved<F> = F extends { nullable: true }
   ? TsOf<F> | null
@@ -174,6 +184,39 @@ export function checkValue(field: FieldSpec, value: unknown): ValueCheck {
         return { ok: false, message: `expected a list of positive integers or null (unknown), got ${describe(value)}` };
       }
       return { ok: true, value: [...value] };
+    case 'intOrIntList':
+      if (typeof value === 'number' && Number.isInteger(value)) return { ok: true, value };
+      if (!Array.isArray(value) || value.length === 0 || !value.every((d) => typeof d === 'number' && Number.isInteger(d))) {
+        return { ok: false, message: `expected an integer or a non-empty list of integers, got ${describe(value)}` };
+      }
+      if (new Set(value).size !== value.length) return { ok: false, message: `the list ${JSON.stringify(value)} names an axis twice` };
+      return { ok: true, value: [...value] };
+    case 'targetShape': {
+      if (!Array.isArray(value) || !value.every((d) => typeof d === 'number' && Number.isInteger(d) && (d > 0 || d === -1))) {
+        return { ok: false, message: `expected a list of positive integers, one of which may be -1, got ${describe(value)}` };
+      }
+      if (value.filter((d) => d === -1).length > 1) {
+        return {
+          ok: false,
+          message: `at most one dimension may be -1 (inferred), got ${JSON.stringify(value)}`,
+          hint: 'give every dimension but one explicitly',
+        };
+      }
+      return { ok: true, value: [...value] };
+    }
+    case 'permutation': {
+      const sorted = Array.isArray(value) && value.every((d) => typeof d === 'number' && Number.isInteger(d))
+        ? [...(value as number[])].sort((a, b) => a - b)
+        : null;
+      if (!sorted || sorted.length === 0 || !sorted.every((d, i) => d === i + 1)) {
+        return {
+          ok: false,
+          message: `expected a permutation of 1…n (the axes after the batch axis, counted from 1), got ${describe(value)}`,
+          hint: 'e.g. [2, 1] swaps the two axes of a (batch, 10, 64) input',
+        };
+      }
+      return { ok: true, value: [...(value as number[])] };
+    }
     case 'dtype': {
       const name = typeof value === 'object' && value !== null && 'config' in value
         ? ((value as { config?: { name?: unknown } }).config?.name as unknown)
@@ -293,6 +336,15 @@ export function fieldJsonSchema(field: FieldSpec): Record<string, unknown> {
         ],
       };
       break;
+    case 'intOrIntList':
+      s = { anyOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' }, minItems: 1, uniqueItems: true }] };
+      break;
+    case 'targetShape':
+      s = { type: 'array', items: { anyOf: [{ type: 'integer', minimum: 1 }, { const: -1 }] } };
+      break;
+    case 'permutation':
+      s = { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, uniqueItems: true };
+      break;
     case 'dtype':
       s = { anyOf: [{ enum: [...DTYPES, ...Object.keys(DTYPE_POLICIES)] }, KERAS_OBJECT_SCHEMA] };
       break;
@@ -317,6 +369,9 @@ export function fieldTypeText(field: FieldSpec): string {
     regularizer: 'regularizer',
     constraint: 'constraint',
     dims: 'list of dims',
+    intOrIntList: 'integer or list of integers',
+    targetShape: 'list of dims (one may be -1)',
+    permutation: 'permutation of 1…n',
     dtype: 'dtype',
     any: 'any',
   };

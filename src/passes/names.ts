@@ -1,39 +1,58 @@
 /**
  * Names and graph: Keras-style automatic names (`dense`, `dense_1`, …; a Sequential's implicit
  * input is `input_layer`), the implicit InputLayer a Sequential builds from `input_dim` /
- * `input_shape` / `batch_input_shape`, and the inbound links of a Sequential model.
+ * `input_shape` / `batch_input_shape`, the calls of a Sequential model's layers, and the
+ * references of a functional one. Nested models are resolved in their own name scope.
  * Runs after validate: configs have every argument.
  */
 import { error, warning, type Diagnostic, type SourceLoc } from '../ir/diagnostics.js';
-import type { LayerIR, ModelIR } from '../ir/model.js';
+import { refText, type LayerIR, type ModelIR, type TensorRef } from '../ir/model.js';
 import type { Dim } from '../ir/shape.js';
 import { LEGACY_INPUT_ARG_NAMES } from '../layers/common.js';
-import { toSnakeCase } from '../layers/vocab.js';
+import { layerDef } from '../layers/registry.js';
+import { createNamer } from '../ir/naming.js';
+
+export const NESTED_MODEL_CLASSES = ['Sequential', 'Functional'] as const;
 
 function locOf(layer: LayerIR, arg?: string): SourceLoc | undefined {
   return (arg && layer.argLocs?.[arg]) || layer.loc;
 }
 
 /** The batch shape given by a layer's legacy input arguments, if any (reference/keras.md §2.1). */
-export function legacyBatchShape(config: Readonly<Record<string, unknown>>): Dim[] | undefined {
-  const batchInput = config['batch_input_shape'] as Dim[] | null | undefined;
+export function legacyBatchShape(layer: LayerIR): Dim[] | undefined {
+  const legacy = legacyInputArgs(layer);
+  const arg = (k: string) => (legacy.includes(k) ? layer.config[k] : undefined);
+  const batchInput = arg('batch_input_shape') as Dim[] | null | undefined;
   if (batchInput) return [...batchInput];
-  const batchSize = (config['batch_size'] as number | null | undefined) ?? null;
-  const inputShape = config['input_shape'] as Dim[] | null | undefined;
+  const batchSize = (arg('batch_size') as number | null | undefined) ?? null;
+  const inputShape = arg('input_shape') as Dim[] | null | undefined;
   if (inputShape) return [batchSize, ...inputShape];
-  const inputDim = config['input_dim'] as number | null | undefined;
+  const inputDim = arg('input_dim') as number | null | undefined;
   if (typeof inputDim === 'number') return [batchSize, inputDim];
-  return undefined;
+  // A layer may imply its input from its own arguments (Keras 2's Embedding input_length).
+  const implied = layerDef(layer.className)?.impliedInputShape?.(layer.config);
+  return implied ? [batchSize, ...implied] : undefined;
 }
 
-function hasLegacyInput(config: Readonly<Record<string, unknown>>): string | undefined {
-  return LEGACY_INPUT_ARG_NAMES.find((k) => config[k] !== undefined && config[k] !== null);
+/**
+ * The legacy input arguments a layer's schema accepts: Embedding's `input_dim` is its
+ * vocabulary size, not one of them.
+ */
+function legacyInputArgs(layer: LayerIR): string[] {
+  if (layer.className === 'InputLayer') return [];
+  const schema = layerDef(layer.className)?.schema;
+  return LEGACY_INPUT_ARG_NAMES.filter((k) => schema?.[k]?.legacy === true);
 }
 
-function withoutLegacyInput(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function hasLegacyInput(layer: LayerIR): string | undefined {
+  return legacyInputArgs(layer).find((k) => layer.config[k] !== undefined && layer.config[k] !== null);
+}
+
+function withoutLegacyInput(layer: LayerIR): Record<string, unknown> {
+  const legacy = legacyInputArgs(layer);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(config)) {
-    if (!(LEGACY_INPUT_ARG_NAMES as string[]).includes(k)) out[k] = v;
+  for (const [k, v] of Object.entries(layer.config)) {
+    if (!legacy.includes(k)) out[k] = v;
   }
   return out;
 }
@@ -51,22 +70,24 @@ function assignNames(layers: readonly LayerIR[], diagnostics: Diagnostic[]): Lay
       );
     } else used.set(layer.name, layer);
   }
-  // Next suffix to try per base name, so numbering stays linear in the number of layers.
-  const next = new Map<string, number>();
+  const nameFor = createNamer(used.keys());
   return layers.map((layer) => {
     if (layer.name !== undefined) return layer;
-    const base = toSnakeCase(layer.className);
-    let i = next.get(base) ?? 0;
-    let name = i === 0 ? base : `${base}_${i}`;
-    while (used.has(name)) name = `${base}_${++i}`;
-    next.set(base, i + 1);
-    const named = { ...layer, name, config: { ...layer.config, name } };
-    used.set(name, named);
-    return named;
+    const name = nameFor(layer.className);
+    return { ...layer, name, config: { ...layer.config, name }, ...(layer.model ? { model: { ...layer.model, name } } : {}) };
   });
 }
 
-function resolveSequential(model: ModelIR, diagnostics: Diagnostic[]): ModelIR {
+/** Resolves the inner models of nested layers, each in its own name scope. */
+function resolveNested(layers: readonly LayerIR[], diagnostics: Diagnostic[]): LayerIR[] {
+  return layers.map((layer) => {
+    if (!layer.model) return layer;
+    const inner = resolve({ ...layer.model, name: layer.name ?? layer.model.name }, diagnostics, true);
+    return { ...layer, model: inner };
+  });
+}
+
+function resolveSequential(model: ModelIR, diagnostics: Diagnostic[], nested: boolean): ModelIR {
   let layers = [...model.layers];
   const first = layers[0];
   if (!first) {
@@ -77,7 +98,7 @@ function resolveSequential(model: ModelIR, diagnostics: Diagnostic[]): ModelIR {
     if (i > 0 && layer.className === 'InputLayer') {
       diagnostics.push(error('misplaced-input', `an InputLayer can only be the first layer of a Sequential model; found one at position ${i + 1}`, locOf(layer)));
     }
-    const legacy = hasLegacyInput(layer.config);
+    const legacy = hasLegacyInput(layer);
     if (i > 0 && legacy) {
       diagnostics.push(
         warning('ignored-input-shape', `'${legacy}' is only used on the first layer of a Sequential model; it is ignored here`, locOf(layer, legacy), `remove '${legacy}' from this layer`),
@@ -85,8 +106,8 @@ function resolveSequential(model: ModelIR, diagnostics: Diagnostic[]): ModelIR {
     }
   });
   if (first.className !== 'InputLayer') {
-    const batchShape = legacyBatchShape(first.config);
-    if (!batchShape) {
+    const batchShape = legacyBatchShape(first);
+    if (!batchShape && !nested) {
       diagnostics.push(
         error(
           'missing-input-shape',
@@ -97,44 +118,74 @@ function resolveSequential(model: ModelIR, diagnostics: Diagnostic[]): ModelIR {
       );
       return model;
     }
+    // A nested Sequential without an input shape is built by its call, as in Keras: its
+    // input takes the shape of the tensor it is called on (passes/infer.ts).
     const implicit: LayerIR = {
       className: 'InputLayer',
-      config: { batch_shape: batchShape, dtype: first.config['dtype'] ?? 'float32' },
-      inbound: [],
+      config: { batch_shape: batchShape ?? null, dtype: first.config['dtype'] ?? 'float32' },
+      calls: [],
       implicit: true,
       ...(first.loc ? { loc: first.loc } : {}),
     };
     layers = [implicit, ...layers];
   }
-  layers = layers.map((layer) => (hasLegacyInput(layer.config) ? { ...layer, config: withoutLegacyInput(layer.config) } : layer));
-  const named = assignNames(layers, diagnostics);
-  const linked = named.map((layer, i) => (i === 0 ? { ...layer, inbound: [] } : { ...layer, inbound: [named[i - 1]!.name!] }));
+  layers = layers.map((layer) => (hasLegacyInput(layer) ? { ...layer, config: withoutLegacyInput(layer) } : layer));
+  const named = resolveNested(assignNames(layers, diagnostics), diagnostics);
+  const linked = named.map((layer, i) => (i === 0 ? { ...layer, calls: [] } : { ...layer, calls: [[{ layer: named[i - 1]!.name! }]] }));
   return {
     ...model,
     layers: linked,
     inputs: [linked[0]!.name!],
-    outputs: [linked[linked.length - 1]!.name!],
+    outputs: [{ layer: linked[linked.length - 1]!.name! }],
   };
 }
 
+function checkRef(ref: TensorRef, byName: ReadonlyMap<string, LayerIR>, what: string, loc: SourceLoc | undefined, diagnostics: Diagnostic[]): void {
+  const target = byName.get(ref.layer);
+  if (!target) {
+    diagnostics.push(error('dangling-reference', `${what} '${ref.layer}', but no layer or input has that name`, loc, `names in this model: ${[...byName.keys()].slice(0, 20).join(', ')}`));
+    return;
+  }
+  const calls = target.className === 'InputLayer' ? 1 : target.calls.length;
+  if ((ref.call ?? 0) >= calls) {
+    diagnostics.push(error('dangling-reference', `${what} '${refText(ref)}', but '${ref.layer}' is called ${calls} time${calls === 1 ? '' : 's'} (calls count from 0)`, loc));
+  }
+}
+
 function resolveFunctional(model: ModelIR, diagnostics: Diagnostic[]): ModelIR {
-  const layers = assignNames(model.layers, diagnostics);
-  const names = new Set(layers.map((l) => l.name!));
+  const stripped = model.layers.map((layer) => {
+    const legacy = hasLegacyInput(layer);
+    if (!legacy) return layer;
+    // Keras 2 files carry batch_input_shape on layers of functional models too; the tensor a
+    // layer is called on decides its input, so Keras ignores it, and so do we.
+    diagnostics.push(warning('ignored-input-shape', `'${legacy}' has no effect in a functional model: the layer takes the shape of what it is called on`, locOf(layer, legacy), `remove '${legacy}' from this layer`));
+    return { ...layer, config: withoutLegacyInput(layer) };
+  });
+  const layers = resolveNested(assignNames(stripped, diagnostics), diagnostics);
+  const byName = new Map(layers.map((l) => [l.name!, l]));
   for (const layer of layers) {
-    for (const ref of layer.inbound) {
-      if (!names.has(ref)) {
-        diagnostics.push(error('dangling-reference', `layer '${layer.name}' takes its input from '${ref}', but no layer or input has that name`, locOf(layer)));
-      }
+    if (layer.className !== 'InputLayer' && layer.calls.length === 0) {
+      diagnostics.push(error('uncalled-layer', `layer '${layer.name}' is never called on a tensor`, locOf(layer), `give it an input, e.g. inbound: ${model.inputs[0] ?? 'x'}`));
+    }
+    for (const call of layer.calls) {
+      for (const ref of call) checkRef(ref, byName, `layer '${layer.name}' takes its input from`, locOf(layer), diagnostics);
     }
   }
-  for (const ref of [...model.inputs, ...model.outputs]) {
-    if (!names.has(ref)) diagnostics.push(error('dangling-reference', `the model names '${ref}' as an input or output, but no layer has that name`, model.loc));
+  for (const name of model.inputs) {
+    const input = byName.get(name);
+    if (!input) diagnostics.push(error('dangling-reference', `the model names '${name}' as an input, but no layer has that name`, model.loc));
+    else if (input.className !== 'InputLayer') diagnostics.push(error('invalid-input', `the model input '${name}' is a ${input.className}, not an InputLayer`, locOf(input)));
   }
+  if (model.outputs.length === 0) diagnostics.push(error('no-outputs', `model '${model.name}' has no outputs`, model.loc, 'list the output layers under outputs:'));
+  for (const ref of model.outputs) checkRef(ref, byName, 'the model names as an output', model.loc, diagnostics);
   return { ...model, layers };
+}
+
+function resolve(model: ModelIR, diagnostics: Diagnostic[], nested: boolean): ModelIR {
+  return model.kind === 'Sequential' ? resolveSequential(model, diagnostics, nested) : resolveFunctional(model, diagnostics);
 }
 
 export function resolveNames(model: ModelIR): { model: ModelIR; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const resolved = model.kind === 'Sequential' ? resolveSequential(model, diagnostics) : resolveFunctional(model, diagnostics);
-  return { model: resolved, diagnostics };
+  return { model: resolve(model, diagnostics, false), diagnostics };
 }

@@ -2,7 +2,8 @@
  * Validate: every layer's class is known and its arguments fit the schema; defaults applied.
  * IR → IR (configs normalised) + diagnostics.
  */
-import { error, type Diagnostic, type SourceLoc } from '../ir/diagnostics.js';
+import { error, warning, type Diagnostic, type SourceLoc } from '../ir/diagnostics.js';
+import { resolveAlias } from '../layers/aliases.js';
 import type { LayerIR, ModelIR } from '../ir/model.js';
 import { didYouMean } from '../ir/suggest.js';
 import { LAYER_KINDS, layerDef } from '../layers/registry.js';
@@ -18,9 +19,35 @@ function where(layer: LayerIR, arg?: string): SourceLoc | undefined {
   return { ...loc, ...(name ? { layer: name } : {}) };
 }
 
+const NESTED_ARGS = ['name', 'trainable'];
+
+/** A nested Sequential/Functional layer: its own arguments, then its inner model. */
+function validateNested(layer: LayerIR, diagnostics: Diagnostic[]): LayerIR {
+  for (const key of Object.keys(layer.config)) {
+    if (!NESTED_ARGS.includes(key)) diagnostics.push(error('unknown-argument', `a nested ${layer.className} has no argument '${key}'`, where(layer, key), `valid arguments: ${NESTED_ARGS.join(', ')}`));
+  }
+  const trainable = layer.config['trainable'];
+  if (trainable !== undefined && typeof trainable !== 'boolean') diagnostics.push(error('invalid-argument', `'trainable' must be true or false, got ${JSON.stringify(trainable)}`, where(layer, 'trainable')));
+  const inner = validateLayers(layer.model!, diagnostics);
+  return { ...layer, config: { ...layer.config, trainable: trainable ?? true }, model: inner };
+}
+
 export function validateModel(model: ModelIR): { model: ModelIR; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
+  return { model: validateLayers(model, diagnostics), diagnostics };
+}
+
+function validateLayers(model: ModelIR, diagnostics: Diagnostic[]): ModelIR {
   const layers = model.layers.map((layer): LayerIR => {
+    if (layer.model) return validateNested(layer, diagnostics);
+    // Keras's other names for registry layers: `concatenate`, Keras 1's Merge(mode=…).
+    const alias = resolveAlias(layer.className, { ...layer.config });
+    if ('error' in alias) {
+      diagnostics.push(error('unsupported-layer', alias.error, where(layer), alias.hint));
+      return layer;
+    }
+    if (alias.warning) diagnostics.push(warning('legacy-layer', alias.warning, where(layer)));
+    if (alias.className !== layer.className) layer = { ...layer, className: alias.className, config: alias.config };
     const def = layerDef(layer.className);
     if (!def) {
       diagnostics.push(
@@ -45,5 +72,5 @@ export function validateModel(model: ModelIR): { model: ModelIR; diagnostics: Di
     }
     return { ...layer, config, ...(typeof name === 'string' ? { name } : {}) };
   });
-  return { model: { ...model, layers }, diagnostics };
+  return { ...model, layers };
 }

@@ -1,7 +1,8 @@
+import Ajv2020 from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LAYERS } from '../../src/layers/registry.js';
-import { checkValue, validateConfig } from '../../src/layers/schema.js';
+import { checkValue, fieldJsonSchema, fieldTypeText, validateConfig, type FieldSpec } from '../../src/layers/schema.js';
 import { ACTIVATIONS, initializerClass, toSnakeCase } from '../../src/layers/vocab.js';
 
 const denseSchema = LAYERS.Dense.schema;
@@ -71,5 +72,55 @@ describe('vocabularies', () => {
     expect(initializerClass('he_normal')).toBe('HeNormal');
     expect(initializerClass('zero')).toBe('Zeros');
     expect(initializerClass('bogus')).toBeUndefined();
+  });
+});
+
+describe('schema types added for the layer set', () => {
+  const ajv = new (Ajv2020 as unknown as typeof Ajv2020.default)({ strict: false });
+  const fields = {
+    intOrIntList: { type: 'intOrIntList', doc: 'axes' },
+    targetShape: { type: 'targetShape', doc: 'target' },
+    permutation: { type: 'permutation', doc: 'dims' },
+  } as const satisfies Record<string, FieldSpec>;
+  const values = fc.oneof(fc.integer({ min: -3, max: 6 }), fc.array(fc.integer({ min: -3, max: 6 }), { maxLength: 5 }), fc.jsonValue());
+
+  it('intOrIntList: an integer, or a non-empty list of distinct integers', () => {
+    expect(checkValue(fields.intOrIntList, -1)).toEqual({ ok: true, value: -1 });
+    expect(checkValue(fields.intOrIntList, [1, 2])).toEqual({ ok: true, value: [1, 2] });
+    for (const bad of [[], [1, 1], 1.5, 'x', [1, 'a'], { a: 1 }]) expect(checkValue(fields.intOrIntList, bad).ok, JSON.stringify(bad)).toBe(false);
+  });
+
+  it('targetShape: positive sizes, at most one -1', () => {
+    expect(checkValue(fields.targetShape, [3, -1])).toEqual({ ok: true, value: [3, -1] });
+    expect(checkValue(fields.targetShape, [])).toEqual({ ok: true, value: [] });
+    for (const bad of [[-1, -1], [0], [-2, 3], [null], 4, [2.5]]) expect(checkValue(fields.targetShape, bad).ok, JSON.stringify(bad)).toBe(false);
+  });
+
+  it('permutation: the numbers 1…n in any order', () => {
+    expect(checkValue(fields.permutation, [3, 1, 2])).toEqual({ ok: true, value: [3, 1, 2] });
+    for (const bad of [[], [0, 1], [1, 1], [2, 3], [1, 3], 1, ['1']]) expect(checkValue(fields.permutation, bad).ok, JSON.stringify(bad)).toBe(false);
+  });
+
+  it('their JSON Schema accepts every value the checker accepts, and exactly those for intOrIntList (property)', () => {
+    for (const [name, field] of Object.entries(fields)) {
+      const validate = ajv.compile(fieldJsonSchema(field));
+      fc.assert(
+        fc.property(values, (v) => {
+          // null is a question of `nullable`, which fieldJsonSchema handles for every type alike.
+          fc.pre(v !== null);
+          const ok = checkValue(field, v).ok;
+          if (ok) expect(validate(v), `${name} ${JSON.stringify(v)}`).toBe(true);
+          // The JSON Schema cannot say "at most one -1" or "exactly 1…n"; elsewhere it is exact.
+          if (name === 'intOrIntList') expect(validate(v), `${name} ${JSON.stringify(v)}`).toBe(ok);
+        }),
+      );
+    }
+  });
+
+  it('read in the docs', () => {
+    expect(fieldTypeText(fields.intOrIntList)).toBe('integer or list of integers');
+    expect(fieldTypeText({ ...fields.intOrIntList, nullable: true })).toBe('integer or list of integers or null');
+    expect(fieldTypeText(fields.targetShape)).toBe('list of dims (one may be -1)');
+    expect(fieldTypeText(fields.permutation)).toBe('permutation of 1…n');
   });
 });

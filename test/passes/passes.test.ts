@@ -13,7 +13,7 @@ describe('names', () => {
     const m = mustCompile(sequential([dense(8, { inputDim: 4 }), dropout(0.5), dense(6), dense(1)]));
     expect(m.layers.map((l) => l.name)).toEqual(['input_layer', 'dense', 'dropout', 'dense_1', 'dense_2']);
     expect(m.inputs).toEqual(['input_layer']);
-    expect(m.outputs).toEqual(['dense_2']);
+    expect(m.outputs).toEqual([{ layer: 'dense_2' }]);
   });
 
   it('keeps explicit names and skips them when numbering', () => {
@@ -104,23 +104,24 @@ describe('shapes and parameters', () => {
 });
 
 describe('functional graphs (IR level)', () => {
-  const functional = (layers: ModelIR['layers'], inputs: string[], outputs: string[]): ModelIR => ({ name: 'f', kind: 'Functional', layers, inputs, outputs });
+  const functional = (layers: ModelIR['layers'], inputs: string[], outputs: string[]): ModelIR => ({ name: 'f', kind: 'Functional', layers, inputs, outputs: outputs.map((layer) => ({ layer })) });
+  const calledOn = (l: ReturnType<typeof layer>, ...from: string[]) => ({ ...l, calls: [from.map((f) => ({ layer: f }))] });
   const inp = { ...inputLayer({ shape: [4], name: 'x' }), name: 'x' };
 
   it('orders layers topologically whatever the declaration order', () => {
-    const m = mustCompile(functional([{ ...layer('Dense', { units: 2, name: 'b' }), inbound: ['a'] }, { ...layer('Dense', { units: 3, name: 'a' }), inbound: ['x'] }, inp], ['x'], ['b']));
+    const m = mustCompile(functional([calledOn(layer('Dense', { units: 2, name: 'b' }), 'a'), calledOn(layer('Dense', { units: 3, name: 'a' }), 'x'), inp], ['x'], ['b']));
     expect(m.layers.map((l) => l.name)).toEqual(['x', 'a', 'b']);
     expect(m.layers[2]!.inputShapes).toEqual([[null, 3]]);
   });
 
   it('names the layers on a cycle', () => {
-    const errs = errors(functional([inp, { ...layer('Dense', { units: 2, name: 'a' }), inbound: ['b'] }, { ...layer('Dense', { units: 2, name: 'b' }), inbound: ['a'] }], ['x'], ['b']));
+    const errs = errors(functional([inp, calledOn(layer('Dense', { units: 2, name: 'a' }), 'b'), calledOn(layer('Dense', { units: 2, name: 'b' }), 'a')], ['x'], ['b']));
     expect(errs[0]).toMatchObject({ code: 'cycle' });
     expect(errs[0]!.message).toContain("'a', 'b'");
   });
 
   it('reports a reference to a missing layer', () => {
-    const errs = errors(functional([inp, { ...layer('Dense', { units: 2, name: 'a' }), inbound: ['nope'] }], ['x'], ['a']));
+    const errs = errors(functional([inp, calledOn(layer('Dense', { units: 2, name: 'a' }), 'nope')], ['x'], ['a']));
     expect(errs[0]!.message).toBe("layer 'a' takes its input from 'nope', but no layer or input has that name");
   });
 });

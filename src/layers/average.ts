@@ -1,0 +1,17 @@
+/**
+ * Average: the elementwise mean of its inputs, with Keras's merge broadcasting (base-merge.ts).
+ * Keras: https://keras.io/api/layers/merging_layers/average/
+ */
+import { MERGE_ARGS, elementwiseMergeShape } from './base-merge.js';
+import { defineLayer } from './layer.js';
+
+export const average = defineLayer({
+  className: 'Average',
+  doc: 'Averages a list of inputs elementwise; shapes must be equal or broadcastable.',
+  kerasUrl: 'https://keras.io/api/layers/merging_layers/average/',
+  positional: [],
+  arity: 'many',
+  schema: MERGE_ARGS,
+  outputShape: (_config, inputs) => elementwiseMergeShape('Average', 'average', inputs),
+  weights: () => [],
+});
