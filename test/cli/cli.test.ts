@@ -81,6 +81,28 @@ describe('render', () => {
   });
 });
 
+describe('other formats', () => {
+  it('writes Mermaid for .mmd and PNG for .png, the same bytes each time', async () => {
+    const mmd = join(dir, 'model.mmd');
+    expect((await cli('render', seed, '-o', mmd)).code).toBe(0);
+    expect(readFileSync(mmd, 'utf8')).toMatch(/^flowchart TB\n {2}n_dense\["dense \(Dense\)<br>\(None, 4\) → \(None, 8\)"\]/);
+    const [a, b] = [join(dir, 'a.png'), join(dir, 'b.png')];
+    await processCli('render', seed, '-o', a);
+    await processCli('render', seed, '-o', b, '--dpi', '100');
+    const png = readFileSync(a);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(974); // the SVG's width at dpi 200
+    expect(readFileSync(b).readUInt32BE(16)).toBe(487); // --dpi sets the scale
+    await processCli('render', seed, '-o', b);
+    expect(readFileSync(b).equals(png)).toBe(true);
+  });
+
+  it('draws an expanded nested model with --expand-nested', async () => {
+    const r = await cli('render', fixturePath('fixtures/functional/nested-sequential.yaml'), '-f', 'dot', '--expand-nested');
+    expect(parseDot(r.stdout).edges).toContainEqual(['features', 'encoder/dense']);
+  });
+});
+
 describe('summary', () => {
   it('reports 40, 54 and 7 parameters and 101 in all, in the DESIGN.md JSON format', async () => {
     const r = await processCli('summary', seed, '-f', 'json');
@@ -118,6 +140,11 @@ describe('bad input: exit code 1, one message, no stack trace, no output file', 
     ['Dense on rank 1', 'layers:\n  - InputLayer: {shape: []}\n  - Dense: 8\n', /Dense needs an input of rank 2 or more.*got \(None,\)/],
     ['malformed YAML', 'layers:\n  - Dense: {units: 8\n  - Dense: 3\n', /bad\.yaml:3:3: error: malformed YAML/],
     ['unknown argument', 'layers:\n  - Dense: {units: 8, input_dim: 4, activaton: relu}\n', /Dense has no argument 'activaton'\. Did you mean 'activation'\?\n  hint: valid arguments of Dense: units, activation/],
+    ['merging incompatible shapes', 'inputs: {a: [16], b: [32]}\nlayers:\n  - Add: {name: sum}\n    inbound: [a, b]\noutputs: sum\n', /layer 'sum' \(Add\): .*\(None, 16\).*\(None, 32\).*\(input \(None, 16\) from 'a', \(None, 32\) from 'b'\)/],
+    ['a cycle', 'inputs: {x: [4]}\nlayers:\n  - Dense: {units: 4, name: p}\n    inbound: q\n  - Dense: {units: 4, name: q}\n    inbound: p\noutputs: q\n', /error: the layers 'p', 'q' form a cycle/],
+    ['a missing inbound layer', 'inputs: {x: [4]}\nlayers:\n  - Dense: {units: 4, name: p}\n    inbound: nope\noutputs: p\n', /bad\.yaml:3:\d+.*error: layer 'p' takes its input from 'nope', but no layer or input has that name/],
+    ['duplicate layer names', 'layers:\n  - Dense: {units: 4, input_dim: 2, name: twin}\n  - Dense: {units: 4, name: twin}\n', /error: two layers are named 'twin' \(first declared at line 2\)/],
+    ['an output that is not produced', 'inputs: {x: [4]}\nlayers:\n  - Dense: {units: 4, name: p}\noutputs: [p, ghost]\n', /error: the model names as an output 'ghost', but no layer or input has that name/],
   ];
   for (const [what, text, message] of cases) {
     it(what, async () => {
@@ -136,6 +163,19 @@ describe('bad input: exit code 1, one message, no stack trace, no output file', 
     const r = await cli('summary', model);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bad\.json:2:25: error: malformed JSON: Expected double-quoted property name/);
+  });
+
+  it('an unused input is a warning only', async () => {
+    const model = write('unused.yaml', 'inputs: {x: [4], spare: [2]}\nlayers:\n  - Dense: {units: 4, name: p}\n    inbound: x\noutputs: p\n');
+    const r = await cli('render', model, '-f', 'dot');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: input 'spare' of model 'functional' does not lead to any output/);
+  });
+
+  it('a --layer-range that names no layer', async () => {
+    const r = await cli('render', seed, '-f', 'dot', '--layer-range', 'dense:dense_9');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--layer-range names 'dense_9', which is not a layer of model 'sequential'\. Did you mean 'dense_1'\?/);
   });
 
   it('a missing file', async () => {
@@ -164,6 +204,7 @@ describe('usage errors: exit code 2', () => {
     ['render', seed, '-o', 'model.pdf'],
     ['render', seed, '-f', 'gif'],
     ['summary', seed, '-f', 'yaml'],
+    ['render', seed, '--layer-range', 'dense'],
     ['render'],
     ['frobnicate'],
     [],

@@ -138,6 +138,27 @@ describe('nested models', () => {
   });
 });
 
+describe('multi-input labels', () => {
+  const m = compileSpec(readFixture('fixtures/functional/k2-03-simple-add.yaml'));
+  const merged = compileSpec('inputs: {a: [16], b: [32]}\nlayers:\n  - Concatenate: {name: c}\n    inbound: [a, b]\noutputs: c\n');
+
+  it('keras2 shows the input shapes as a Python list', () => {
+    const label = parseDot(toDot(merged, keras2)).nodes.find((n) => n.id === 'c')!.attrs['label'];
+    expect(label).toBe('{c|Concatenate}|{input:|output:}|{{[(None, 16), (None, 32)]}|{(None, 48)}}');
+  });
+
+  it('keras3 shows one input shape per line', () => {
+    const label = String(parseDot(toDot(merged, keras3)).nodes.find((n) => n.id === 'c')!.attrs['label']);
+    expect(label).toContain('Input shape: <b>(None, 16)<br/>(None, 32)</b>');
+  });
+
+  it('edges into a merge keep the order of its inputs', () => {
+    expect(parseDot(toDot(m, keras3)).edges.filter(([, to]) => to === 'add_2')).toEqual([['dense_4', 'add_2'], ['dense_5', 'add_2']]);
+    const swapped = compileSpec(readFixture('fixtures/functional/k2-03-simple-add.yaml').replace('inbound: [dense_4, dense_5]', 'inbound: [dense_5, dense_4]'));
+    expect(parseDot(toDot(swapped, keras3)).edges.filter(([, to]) => to === 'add_2')).toEqual([['dense_5', 'add_2'], ['dense_4', 'add_2']]);
+  });
+});
+
 describe('diagram options', () => {
   const m = compileSpec(readFixture('fixtures/seed/binary-classifier.yaml'));
 
