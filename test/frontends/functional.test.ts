@@ -223,3 +223,39 @@ describe('graph errors', () => {
     expect(m.layers.map((l) => [l.name, l.params])).toEqual([['x', 0], ['block', 3 * 5 + 5 + 5 * 2 + 2]]);
   });
 });
+
+describe('fixtures give the parameter counts Keras gives', () => {
+  // Keras's own counts: k2_03 is documented in ../shared/cases/README.md (436), the MNIST MLP
+  // is Keras's examples/mnist_mlp.py (669,706), the others are worked out from Dense's
+  // in·units + units and Embedding's input_dim·output_dim.
+  const expected: [string, number, number][] = [
+    ['fixtures/functional/k2-03-simple-add.yaml', 436, 0],
+    ['fixtures/functional/k2-04-mlp-merge.yaml', 15 + 16 + 9, 0],
+    ['fixtures/functional/k2-05-reshape-embedding-concat.yaml', 16 + 24 + 24, 0],
+    ['fixtures/functional/wide-deep-two-outputs.yaml', 210 + 930 + 36 + 31, 0],
+    ['fixtures/functional/residual-mlp.yaml', 4 * 272 + 17, 0],
+    ['fixtures/functional/shared-dense.yaml', 136 + 9, 0],
+    ['fixtures/functional/nested-sequential.yaml', 82 + 10, 0],
+    ['fixtures/models/mnist-mlp.yaml', 669_706, 0],
+  ];
+  for (const [file, total, nonTrainable] of expected) {
+    it(file, () => {
+      const m = compileSpec(readFixture(file));
+      expect([m.totalParams, m.nonTrainableParams]).toEqual([total, nonTrainable]);
+    });
+  }
+
+  it('k2-05: rank-3 concatenation of two embeddings and a reshape', () => {
+    const m = compileSpec(readFixture('fixtures/functional/k2-05-reshape-embedding-concat.yaml'));
+    expect(m.inputs).toEqual(['input_1', 'input_2', 'input_3']);
+    expect(m.layers.find((l) => l.name === 'concatenate_1')!.calls[0]!.inputShapes).toEqual([[null, 1, 3], [null, 1, 3], [null, 1, 8]]);
+    expect(m.layers.find((l) => l.name === 'concatenate_1')!.outputShape).toEqual([null, 1, 14]);
+  });
+
+  it('k2-04: the legacy Merge becomes a Concatenate, with a warning', () => {
+    const parsed = parseSpec(readFixture('fixtures/functional/k2-04-mlp-merge.yaml'));
+    const r = compileModel(parsed.model!);
+    expect(r.compiled!.layers.find((l) => l.name === 'merge_1')).toMatchObject({ className: 'Concatenate', outputShape: [null, 7] });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['legacy-layer']);
+  });
+});
