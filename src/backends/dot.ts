@@ -16,6 +16,7 @@ import type { CompiledLayer, CompiledModel } from '../ir/model.js';
 import { formatCount, formatShape, formatShapeList, shapesEqual, type Shape } from '../ir/shape.js';
 import { didYouMean } from '../ir/suggest.js';
 import { escapeHtml, escapeRecord, nodeIdFor } from './escape.js';
+import { graphView, type ViewItem } from './graph-view.js';
 import type { LabelStyle } from './style.js';
 
 export const RANKDIRS = ['TB', 'LR', 'BT', 'RL'] as const;
@@ -141,11 +142,6 @@ export function renderLabel(view: LabelView, style: LabelStyle): string {
   return style.label.format === 'html' ? `<${text}>` : text;
 }
 
-/** Whether a model's layer is drawn: Keras 3 leaves a Sequential model's InputLayer out. */
-function isDrawn(model: CompiledModel, layer: CompiledLayer, style: LabelStyle): boolean {
-  return !(model.kind === 'Sequential' && layer.className === 'InputLayer' && style.sequentialInput === 'hide');
-}
-
 /** The name a layer shows: an implicit Sequential input may be named after the first layer (Keras 2). */
 function displayName(model: CompiledModel, layer: CompiledLayer, style: LabelStyle): string {
   const firstReal = model.layers.find((l) => l.className !== 'InputLayer');
@@ -165,87 +161,27 @@ export function checkLayerRange(model: CompiledModel, range: readonly [string, s
   return diagnostics;
 }
 
-interface Drawn {
-  /** Where an edge into input `k` of the layer lands. */
-  sinks(k: number): Node[];
-  /** Where an edge from output `j` of the layer starts. */
-  source(j: number): Node | undefined;
-}
-
-interface Context {
-  readonly style: LabelStyle;
-  readonly options: DiagramOptions;
-  readonly usedIds: Set<string>;
-  readonly seenEdges: Set<string>;
-  nodeCount: number;
-}
-
-function uniqueId(ctx: Context, base: string): string {
-  let id = base;
-  for (let i = 2; ctx.usedIds.has(id); i++) id = `${base}_${i}`;
-  ctx.usedIds.add(id);
-  return id;
-}
-
-function addEdge(container: Container, ctx: Context, from: Node, to: Node): void {
-  const k = `${from.id}\u0000${to.id}`;
-  if (ctx.seenEdges.has(k)) return; // Keras de-duplicates edges too.
-  ctx.seenEdges.add(k);
-  container.addEdge(Object.keys(ctx.style.edge).length ? new Edge([from, to], { ...ctx.style.edge } as never) : new Edge([from, to]));
-}
-
-/**
- * Draws a model's layers into `container` (the graph, or a cluster for an expanded nested
- * model) and its edges into `root`; returns how to connect to each drawn layer.
- */
-function drawModel(root: Container, container: Container, model: CompiledModel, prefix: string, ctx: Context, only?: ReadonlySet<string>): Map<string, Drawn> {
-  const drawn = new Map<string, Drawn>();
-  for (const layer of model.layers) {
-    if (only && !only.has(layer.name)) continue;
-    const base = prefix + nodeIdFor(layer.name);
-    if (layer.model && ctx.options.expandNested) {
-      const inner = layer.model;
-      const cluster = new Subgraph(`cluster_${uniqueId(ctx, base)}`, { ...ctx.style.cluster, label: `<${escapeHtml(layer.name)}>` } as never);
+/** Draws the items of a view into a graph or cluster; returns the DOT id of each node path. */
+function drawItems(container: Container, items: readonly ViewItem[], style: LabelStyle, options: DiagramOptions, ids: Map<string, Node>, usedIds: Set<string>): void {
+  const uniqueId = (base: string) => {
+    let id = base;
+    for (let i = 2; usedIds.has(id); i++) id = `${base}_${i}`;
+    usedIds.add(id);
+    return id;
+  };
+  for (const item of items) {
+    const base = item.path.map(nodeIdFor).join('/');
+    if (item.kind === 'cluster') {
+      const cluster = new Subgraph(`cluster_${uniqueId(base)}`, { ...style.cluster, label: `<${escapeHtml(item.layer.name)}>` } as never);
       container.addSubgraph(cluster);
-      const innerDrawn = drawModel(root, cluster, inner, `${base}/`, ctx);
-      drawn.set(layer.name, {
-        sinks: (k) => {
-          // An edge into a nested model lands on its k-th InputLayer, or where that input
-          // goes when the InputLayer is not drawn (a Sequential model in Keras 3).
-          const inputName = inner.inputs[k];
-          if (inputName === undefined) return [];
-          const input = innerDrawn.get(inputName);
-          if (input) return input.sinks(0);
-          return inner.layers.flatMap((l) => l.calls[0]?.inbound.flatMap((r, i) => (r.layer === inputName ? (innerDrawn.get(l.name)?.sinks(i) ?? []) : [])) ?? []);
-        },
-        source: (j) => {
-          const ref = inner.outputs[j];
-          return ref ? innerDrawn.get(ref.layer)?.source(ref.output ?? 0) : undefined;
-        },
-      });
+      drawItems(cluster, item.items, style, options, ids, usedIds);
       continue;
     }
-    if (!isDrawn(model, layer, ctx.style)) continue;
-    const id = uniqueId(ctx, base);
-    const label = renderLabel(labelView(layer, displayName(model, layer, ctx.style), ctx.style, ctx.options), ctx.style);
-    const node = new Node(id, { ...ctx.style.node, label } as never);
+    const label = renderLabel(labelView(item.layer, displayName(item.model, item.layer, style), style, options), style);
+    const node = new Node(uniqueId(base), { ...style.node, label } as never);
     container.addNode(node);
-    ctx.nodeCount++;
-    drawn.set(layer.name, { sinks: () => [node], source: () => node });
+    ids.set(JSON.stringify(item.path), node);
   }
-  // Edges in call order and, within a call, in input order: a merge's inputs keep their order.
-  for (const layer of model.layers) {
-    const to = drawn.get(layer.name);
-    if (!to) continue;
-    for (const call of layer.calls) {
-      call.inbound.forEach((ref, k) => {
-        const from = drawn.get(ref.layer)?.source(ref.output ?? 0);
-        if (!from) return;
-        for (const sink of to.sinks(k)) addEdge(root, ctx, from, sink);
-      });
-    }
-  }
-  return drawn;
 }
 
 /** Builds the DOT text of a compiled model. A bad `layerRange` must be checked first (checkLayerRange). */
@@ -257,15 +193,15 @@ export function toDot(model: CompiledModel, style: LabelStyle, options: DiagramO
   const g = new Digraph('G', graphAttrs as never);
   g.attributes.node.apply(style.nodeDefaults as never);
   g.attributes.edge.apply(style.edgeDefaults as never);
-  let only: Set<string> | undefined;
-  if (options.layerRange) {
-    const names = model.layers.map((l) => l.name);
-    const [a, b] = options.layerRange.map((n) => names.indexOf(n)) as [number, number];
-    only = new Set(names.slice(Math.max(0, a), b + 1));
+  const view = graphView(model, { ...options, hideSequentialInput: style.sequentialInput === 'hide' });
+  const nodes = new Map<string, Node>();
+  drawItems(g, view.items, style, options, nodes, new Set());
+  for (const [from, to] of view.edges) {
+    const a = nodes.get(JSON.stringify(from))!;
+    const b = nodes.get(JSON.stringify(to))!;
+    g.addEdge(Object.keys(style.edge).length ? new Edge([a, b], { ...style.edge } as never) : new Edge([a, b]));
   }
-  const ctx: Context = { style, options, usedIds: new Set(), seenEdges: new Set(), nodeCount: 0 };
-  drawModel(g, g, model, '', ctx, only);
   // A node costs about ten AST nodes; lift ts-graphviz's default cap for big models.
-  const maxASTNodes = Math.max(100_000, (ctx.nodeCount + ctx.seenEdges.size) * 20);
+  const maxASTNodes = Math.max(100_000, (view.nodeCount + view.edges.length) * 20);
   return `${stringify(g, { convert: { maxASTNodes } })}\n`;
 }

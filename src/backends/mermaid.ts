@@ -6,6 +6,7 @@
 import type { CompiledLayer, CompiledModel } from '../ir/model.js';
 import { formatShape, formatShapeList, type Shape } from '../ir/shape.js';
 import type { DiagramOptions, Rankdir } from './dot.js';
+import { graphView, type ViewItem } from './graph-view.js';
 
 /** Options of the Mermaid diagram: the DOT backend's, where Mermaid has them. */
 export interface MermaidOptions extends Pick<DiagramOptions, 'showShapes' | 'showLayerNames' | 'expandNested' | 'layerRange'> {
@@ -74,84 +75,21 @@ function label(layer: CompiledLayer, options: MermaidOptions): string {
   return (options.showShapes ?? true) ? `${title}<br>${shapesLine(layer)}` : title;
 }
 
-/** Keras 3 leaves a Sequential model's InputLayer out (as dot.ts does in the keras3 style). */
-function isDrawn(model: CompiledModel, layer: CompiledLayer): boolean {
-  return !(model.kind === 'Sequential' && layer.className === 'InputLayer');
-}
-
-/** How to connect to a drawn layer; the same rule as dot.ts. */
-interface Drawn {
-  /** Where an edge into input `k` of the layer lands. */
-  sinks(k: number): string[];
-  /** Where an edge from output `j` of the layer starts. */
-  source(j: number): string | undefined;
-}
-
-interface Context {
-  readonly options: MermaidOptions;
-  readonly edges: string[];
-  readonly seenEdges: Set<string>;
-  readonly inputs: string[];
-}
-
-function addEdge(ctx: Context, from: string, to: string): void {
-  const key = `${from} ${to}`;
-  if (ctx.seenEdges.has(key)) return; // As Keras and the DOT backend.
-  ctx.seenEdges.add(key);
-  ctx.edges.push(`${from} --> ${to}`);
-}
-
-/** An expanded nested model: edges land on its inputs' consumers and leave from its outputs. */
-function nestedDrawn(inner: CompiledModel, innerDrawn: Map<string, Drawn>): Drawn {
-  return {
-    sinks: (k) => {
-      // Its k-th InputLayer, or where that input goes when the InputLayer is not drawn.
-      const inputName = inner.inputs[k];
-      if (inputName === undefined) return [];
-      const input = innerDrawn.get(inputName);
-      if (input) return input.sinks(0);
-      return inner.layers.flatMap((l) => l.calls[0]?.inbound.flatMap((r, i) => (r.layer === inputName ? (innerDrawn.get(l.name)?.sinks(i) ?? []) : [])) ?? []);
-    },
-    source: (j) => {
-      const ref = inner.outputs[j];
-      return ref ? innerDrawn.get(ref.layer)?.source(ref.output ?? 0) : undefined;
-    },
-  };
-}
-
-/** Writes a model's nodes into `lines` at `indent` and its edges into `ctx.edges`. */
-function drawModel(lines: string[], indent: string, model: CompiledModel, path: readonly string[], ctx: Context, only?: ReadonlySet<string>): Map<string, Drawn> {
-  const drawn = new Map<string, Drawn>();
-  for (const layer of model.layers) {
-    if (only && !only.has(layer.name)) continue;
-    const id = mermaidIdFor([...path, layer.name]);
-    if (layer.model && ctx.options.expandNested) {
-      lines.push(`${indent}subgraph ${id}["${escapeMermaid(layer.name)} (${escapeMermaid(layer.className)})"]`);
-      const innerDrawn = drawModel(lines, `${indent}  `, layer.model, [...path, layer.name], ctx);
+/** Writes the items of a view as Mermaid nodes and subgraphs. */
+function drawItems(lines: string[], indent: string, items: readonly ViewItem[], options: MermaidOptions, inputs: string[]): void {
+  for (const item of items) {
+    const id = mermaidIdFor(item.path);
+    if (item.kind === 'cluster') {
+      lines.push(`${indent}subgraph ${id}["${escapeMermaid(item.layer.name)} (${escapeMermaid(item.layer.className)})"]`);
+      drawItems(lines, `${indent}  `, item.items, options, inputs);
       lines.push(`${indent}end`);
-      drawn.set(layer.name, nestedDrawn(layer.model, innerDrawn));
       continue;
     }
-    if (!isDrawn(model, layer)) continue;
     // A collapsed nested model is a subroutine box: it holds layers of its own.
-    const [open, close] = layer.model ? ['[[', ']]'] : ['[', ']'];
-    lines.push(`${indent}${id}${open}"${label(layer, ctx.options)}"${close}`);
-    if (layer.className === 'InputLayer') ctx.inputs.push(id);
-    drawn.set(layer.name, { sinks: () => [id], source: () => id });
+    const [open, close] = item.layer.model ? ['[[', ']]'] : ['[', ']'];
+    lines.push(`${indent}${id}${open}"${label(item.layer, options)}"${close}`);
+    if (item.layer.className === 'InputLayer') inputs.push(id);
   }
-  // Edges in call order and, within a call, in input order: a merge's inputs keep their order.
-  for (const layer of model.layers) {
-    const to = drawn.get(layer.name);
-    if (!to) continue;
-    for (const call of layer.calls) {
-      call.inbound.forEach((ref, k) => {
-        const from = drawn.get(ref.layer)?.source(ref.output ?? 0);
-        if (from === undefined) return;
-        for (const sink of to.sinks(k)) addEdge(ctx, from, sink);
-      });
-    }
-  }
-  return drawn;
 }
 
 /**
@@ -160,16 +98,12 @@ function drawModel(lines: string[], indent: string, model: CompiledModel, path: 
  * (checkLayerRange in dot.ts).
  */
 export function toMermaid(model: CompiledModel, options: MermaidOptions = {}): string {
-  let only: Set<string> | undefined;
-  if (options.layerRange) {
-    const names = model.layers.map((l) => l.name);
-    const [a, b] = options.layerRange.map((n) => names.indexOf(n)) as [number, number];
-    only = new Set(names.slice(Math.max(0, a), b + 1));
-  }
-  const ctx: Context = { options, edges: [], seenEdges: new Set(), inputs: [] };
+  // The nodes and edges of the keras3 DOT style, which leaves a Sequential's InputLayer out.
+  const view = graphView(model, { ...options, hideSequentialInput: true });
   const lines = [`flowchart ${options.direction ?? 'TB'}`];
-  drawModel(lines, '  ', model, [], ctx, only);
-  lines.push(...ctx.edges.map((e) => `  ${e}`));
-  if (ctx.inputs.length) lines.push('  classDef input stroke-dasharray: 4 3', `  class ${ctx.inputs.join(',')} input`);
+  const inputs: string[] = [];
+  drawItems(lines, '  ', view.items, options, inputs);
+  lines.push(...view.edges.map(([from, to]) => `  ${mermaidIdFor(from)} --> ${mermaidIdFor(to)}`));
+  if (inputs.length) lines.push('  classDef input stroke-dasharray: 4 3', `  class ${inputs.join(',')} input`);
   return `${lines.join('\n')}\n`;
 }
