@@ -95,3 +95,12 @@ export function compileOrThrow(model: ModelIR): { compiled: CompiledModel; warni
   if (!result.compiled || hasErrors(result.diagnostics)) throw new DiagnosticsError(result.diagnostics);
   return { compiled: result.compiled, warnings: result.diagnostics.filter((d) => d.severity === 'warning') };
 }
+
+// The reference executor.
+export { predict, lossAndGradients, lossValue, fit, DivergedError, type FitOptions, type History, type LossResult } from './exec/execute.js';
+export { initWeights, readWeights, weightsToJson, weightList, type WeightStore } from './exec/weights.js';
+export { unrunnableLayers, NotRunnableError } from './exec/run.js';
+export { parseCsv, parseJsonArray, type Table, type CsvOptions } from './exec/data.js';
+export { gradcheckModel, type WeightCheck } from './exec/gradcheck.js';
+export { fromNested, toNested, type Tensor, type ExecDType } from './exec/tensor.js';
+export { curvesSvg } from './backends/curves.js';

@@ -8,6 +8,10 @@ import { processIo, type Io } from './io.js';
 import { UsageError } from './options.js';
 import { renderCommand } from './render.js';
 import { summaryCommand } from './summary.js';
+import { runCommand } from './run.js';
+import { trainCommand } from './train.js';
+import { gradcheckCommand } from './gradcheck.js';
+import { Reported } from './exec-common.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -24,7 +28,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .exitOverride();
-  for (const command of [renderCommand(io, setExit), summaryCommand(io, setExit)]) {
+  for (const command of [renderCommand(io, setExit), summaryCommand(io, setExit), runCommand(io, setExit), trainCommand(io, setExit), gradcheckCommand(io, setExit)]) {
     program.addCommand(command.exitOverride().showHelpAfterError('(run with --help for usage)').configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) }));
   }
   const args = argv.filter((a) => a !== '--debug');
@@ -40,6 +44,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
       return 2;
     }
+    if (e instanceof Reported) return 1;
     if (e instanceof UsageError) {
       io.stderr(`densegraph: error: ${e.message}\n`);
       return 2;

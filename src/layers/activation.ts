@@ -4,6 +4,7 @@
  */
 import { BASE_ARGS, LEGACY_INPUT_ARGS, isShape, singleInput } from './common.js';
 import { defineLayer, shapeOk } from './layer.js';
+import { applyActivation } from '../exec/activations.js';
 
 export const activation = defineLayer({
   className: 'Activation',
@@ -21,5 +22,6 @@ export const activation = defineLayer({
     return isShape(input) ? shapeOk(input) : input;
   },
   weights: () => [],
+  forward: (ctx, config, [x]) => applyActivation(ctx.tape, x!, config.activation),
   activation: (config) => config.activation,
 });

@@ -19,4 +19,7 @@ export const activityRegularization = defineLayer({
   },
   outputShape: (_config, inputs) => sameShape('ActivityRegularization', inputs),
   weights: () => [],
+  // The identity. Its penalty l1·Σ|x| + l2·Σx² belongs to the loss, which the forward pass
+  // does not see: adding it is the trainer's job and not done here yet.
+  forward: (_ctx, _config, [x]) => x!,
 });

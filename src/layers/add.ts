@@ -2,7 +2,8 @@
  * Add: the elementwise sum of its inputs, with Keras's merge broadcasting (base-merge.ts).
  * Keras: https://keras.io/api/layers/merging_layers/add/
  */
-import { MERGE_ARGS, elementwiseMergeShape } from './base-merge.js';
+import * as ops from '../exec/ops.js';
+import { MERGE_ARGS, elementwiseMergeShape, mergeElementwise } from './base-merge.js';
 import { defineLayer } from './layer.js';
 
 export const add = defineLayer({
@@ -14,4 +15,5 @@ export const add = defineLayer({
   schema: MERGE_ARGS,
   outputShape: (_config, inputs) => elementwiseMergeShape('Add', 'add', inputs),
   weights: () => [],
+  forward: (ctx, _config, inputs) => mergeElementwise(ctx.tape, inputs, ops.add),
 });

@@ -4,6 +4,8 @@
  * Subtract, Multiply, Average, Maximum and Minimum use. Each of those layers is still one file
  * with its own `defineLayer`; only the rule lives here, as it does in Keras.
  */
+import type { Tape, Var } from '../exec/autograd.js';
+import * as ops from '../exec/ops.js';
 import { formatShape, type Dim, type Shape } from '../ir/shape.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS } from './common.js';
 import { shapeError, shapeOk, type ShapeResult } from './layer.js';
@@ -91,4 +93,19 @@ export function elementwiseMergeShape(className: string, verb: string, inputs: r
     dims = r.dims;
   }
   return shapeOk([batch, ...dims]);
+}
+
+/**
+ * The forward pass of an elementwise merge (`Merge.call`): an input of lower rank gets size-1
+ * axes inserted after its batch axis until every rank matches (Keras's `expand_dims(x, 1)`, the
+ * runtime side of `broadcastPair`), then `op` folds the inputs left to right with NumPy
+ * broadcasting, as each `_merge_function` does.
+ */
+export function mergeElementwise(tape: Tape, inputs: readonly Var[], op: (tape: Tape, a: Var, b: Var) => Var): Var {
+  const rank = Math.max(...inputs.map((x) => x.value.shape.length));
+  const aligned = inputs.map((x) => {
+    const [batch, ...rest] = x.value.shape;
+    return rest.length + 1 === rank ? x : ops.reshape(tape, x, [batch!, ...new Array<number>(rank - rest.length - 1).fill(1), ...rest]);
+  });
+  return aligned.slice(1).reduce((acc, x) => op(tape, acc, x), aligned[0]!);
 }

@@ -9,6 +9,9 @@
  * axes) and the TensorFlow-only renorm and virtual-batch arguments; those are read here too.
  * Keras: https://keras.io/api/layers/normalization_layers/batch_normalization/
  */
+import type { Tape, Var } from '../exec/autograd.js';
+import * as ops from '../exec/ops.js';
+import { alloc, dtypeOf, type Tensor } from '../exec/tensor.js';
 import type { WeightIR } from '../ir/model.js';
 import type { Shape } from '../ir/shape.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS, isShape, knownAxisSizes, resolveAxes, singleInput } from './common.js';
@@ -24,6 +27,18 @@ function paramShape(axis: number | readonly number[], virtualBatch: number | nul
   const shape = input.map((_, i) => (axes.includes(i) ? sizes[axes.indexOf(i)]! : 1));
   if ((virtualBatch ?? null) !== null) shape.splice(1, 0, 1);
   return shape;
+}
+
+/** `1 / sqrt(v + epsilon)` with its derivative `-y³ / 2`, as one elementwise op. */
+function rsqrt(tape: Tape, v: Var, epsilon: number): Var {
+  return ops.unary(tape, v, { f: (x) => 1 / Math.sqrt(x + epsilon), df: (_x, y) => -0.5 * y * y * y });
+}
+
+/** Keras's momentum rule, `moving · momentum + batch · (1 − momentum)`, in the moving value's dtype. */
+function movingAverage(moving: Tensor, batch: Tensor, momentum: number): Tensor {
+  const data = alloc(dtypeOf(moving.data), moving.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = moving.data[i]! * momentum + batch.data[i]! * (1 - momentum);
+  return { shape: moving.shape, data };
 }
 
 export const batchNormalization = defineLayer({
@@ -81,5 +96,41 @@ export const batchNormalization = defineLayer({
       weights.push({ name: 'renorm_stddev', shape, trainable: false, initializer: config.moving_variance_initializer });
     }
     return weights;
+  },
+  forward(ctx, config, [input], w) {
+    if (config.renorm || config.virtual_batch_size !== null) {
+      throw new Error('BatchNormalization with renorm or virtual_batch_size (Keras 2, TensorFlow only) has no forward pass in densegraph');
+    }
+    const { tape } = ctx;
+    const x = input!;
+    const shape = x.value.shape;
+    const axes = resolveAxes('BatchNormalization', config.axis, shape);
+    if (!Array.isArray(axes)) throw new Error(axes.ok ? 'internal: no axes' : axes.message);
+    const others = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    // The (C,) variables (or Keras 2's multi-axis ones) viewed with size 1 on every other axis.
+    const channels = shape.map((d, i) => (axes.includes(i) ? d : 1));
+    const view = (v: Var) => ops.reshape(tape, v, channels);
+    let mean: Var;
+    let variance: Var;
+    // Keras runs a frozen layer (trainable: false) in inference mode even when training.
+    if (ctx.training && config.trainable) {
+      // Batch statistics with the biased variance (divided by n, not n − 1), as Keras's ops.moments;
+      // composed of ops, so the input's gradient also flows through the mean and the variance.
+      mean = ops.mean(tape, x, others, true);
+      const centred = ops.sub(tape, x, mean);
+      variance = ops.mean(tape, ops.mul(tape, centred, centred), others, true);
+      ctx.updateWeight('moving_mean', movingAverage(w['moving_mean']!.value, mean.value, config.momentum));
+      ctx.updateWeight('moving_variance', movingAverage(w['moving_variance']!.value, variance.value, config.momentum));
+    } else {
+      mean = view(w['moving_mean']!);
+      variance = view(w['moving_variance']!);
+    }
+    // ops.batch_normalization's arrangement: per-channel inv = gamma / sqrt(var + ε) and
+    // res = beta − mean · inv first, so only two operations run over the whole input.
+    let inv = rsqrt(tape, variance, config.epsilon);
+    if (config.scale) inv = ops.mul(tape, inv, view(w['gamma']!));
+    const shift = ops.mul(tape, mean, inv);
+    const res = ops.sub(tape, config.center ? view(w['beta']!) : ops.scalar(tape, 0), shift);
+    return ops.add(tape, ops.mul(tape, x, inv), res);
   },
 });

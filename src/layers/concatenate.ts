@@ -6,6 +6,7 @@
  * the first input, as `compute_output_shape` does (so an unknown size there stays unknown).
  * Keras: https://keras.io/api/layers/merging_layers/concatenate/
  */
+import * as ops from '../exec/ops.js';
 import { formatShape, type Dim } from '../ir/shape.js';
 import { MERGE_ARGS, checkMergeCount } from './base-merge.js';
 import { normalizeAxis } from './common.js';
@@ -61,4 +62,14 @@ export const concatenate = defineLayer({
     return shapeOk(out);
   },
   weights: () => [],
+  forward(ctx, config, inputs) {
+    const shapes = inputs.map((x) => x.value.shape);
+    const axis = normalizeAxis(config.axis, shapes[0]!.length);
+    // ops.concat trusts its operands; the checks above ran on declared shapes, these are the actual ones.
+    const clash = shapes.find((s) => s.length !== shapes[0]!.length || s.some((d, a) => a !== axis && d !== shapes[0]![a]));
+    if (axis === null || clash) {
+      throw new Error(`Concatenate on axis ${config.axis} cannot join tensors of shapes ${shapes.map((s) => formatShape(s)).join(' and ')}`);
+    }
+    return ops.concat(ctx.tape, inputs, axis);
+  },
 });

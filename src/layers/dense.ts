@@ -6,6 +6,8 @@ import { formatShape } from '../ir/shape.js';
 import type { WeightIR } from '../ir/model.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS, isShape, singleInput } from './common.js';
 import { defineLayer, shapeError, shapeOk } from './layer.js';
+import { applyActivation } from '../exec/activations.js';
+import * as ops from '../exec/ops.js';
 
 export const dense = defineLayer({
   className: 'Dense',
@@ -62,6 +64,18 @@ export const dense = defineLayer({
       weights.push({ name: 'lora_kernel_b', shape: [lora, config.units], trainable: config.trainable, initializer: 'zeros' });
     }
     return weights;
+  },
+  forward(ctx, config, [x], w) {
+    const { tape } = ctx;
+    let kernel = w['kernel']!;
+    if (config.lora_rank !== null) {
+      // Keras 3: kernel + (lora_alpha / lora_rank) · (lora_kernel_a · lora_kernel_b).
+      const scale = ops.scalar(tape, (config.lora_alpha ?? config.lora_rank) / config.lora_rank);
+      kernel = ops.add(tape, kernel, ops.mul(tape, ops.matmul(tape, w['lora_kernel_a']!, w['lora_kernel_b']!), scale));
+    }
+    let y = ops.matmul(tape, x!, kernel);
+    if (config.use_bias) y = ops.add(tape, y, w['bias']!);
+    return applyActivation(tape, y, config.activation ?? 'linear');
   },
   activation: (config) => config.activation ?? 'linear',
 });

@@ -3,6 +3,7 @@
  * `activation` attribute in Keras, so labels show none.
  * Keras: https://keras.io/api/layers/activation_layers/elu/
  */
+import * as ops from '../exec/ops.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS, sameShape } from './common.js';
 import { defineLayer } from './layer.js';
 
@@ -19,4 +20,9 @@ export const elu = defineLayer({
   },
   outputShape: (_config, inputs) => sameShape('ELU', inputs),
   weights: () => [],
+  forward(ctx, config, [x]) {
+    const alpha = config.alpha;
+    // Below 0 the derivative alpha·eˣ is y + alpha.
+    return ops.unary(ctx.tape, x!, { f: (v) => (v > 0 ? v : alpha * Math.expm1(v)), df: (v, y) => (v > 0 ? 1 : y + alpha) });
+  },
 });

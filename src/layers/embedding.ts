@@ -5,6 +5,7 @@
  * casts it (`keras/src/layers/core/embedding.py`).
  * Keras: https://keras.io/api/layers/core_layers/embedding/
  */
+import * as ops from '../exec/ops.js';
 import { formatShape, type Dim } from '../ir/shape.js';
 import type { WeightIR } from '../ir/model.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS, isShape, singleInput } from './common.js';
@@ -77,6 +78,28 @@ export const embedding = defineLayer({
       weights.push({ name: 'lora_embeddings_b', shape: [lora, config.output_dim], trainable: config.trainable, initializer: 'zeros' });
     }
     return weights;
+  },
+  forward(ctx, config, [x], w) {
+    const { tape } = ctx;
+    const indices = x!.value;
+    // Keras casts the input to int32 (truncating 1.7 to 1) and TensorFlow's gather fails on
+    // indices out of range only on CPU: both hide mistakes, so any non-index is an error here.
+    const bad = indices.data.findIndex((i) => !Number.isInteger(i) || i < 0 || i >= config.input_dim);
+    if (bad >= 0) {
+      throw new RangeError(
+        `Embedding input ${indices.data[bad]} (element ${bad} of an input of shape ${formatShape(indices.shape)}) is not an index of its vocabulary: ` +
+          `indices are integers from 0 to ${config.input_dim - 1} (input_dim ${config.input_dim})`,
+      );
+    }
+    let table = w['embeddings']!;
+    if (config.lora_rank !== null) {
+      // Keras 3: embeddings + (lora_alpha / lora_rank) · (lora_embeddings_a · lora_embeddings_b).
+      const scale = ops.scalar(tape, (config.lora_alpha ?? config.lora_rank) / config.lora_rank);
+      table = ops.add(tape, table, ops.mul(tape, ops.matmul(tape, w['lora_embeddings_a']!, w['lora_embeddings_b']!), scale));
+    }
+    // No gradient reaches the indices; the table's gradient is scattered into the rows picked.
+    // mask_zero only changes the mask handed downstream, which the executor does not model.
+    return ops.gather(tape, table, indices);
   },
   // tf_keras `Embedding.__init__`: without input_shape the layer sets it to `(input_length,)`,
   // or `(None,)`, so a Keras 2 Sequential that starts with an Embedding always has an input.

@@ -2,6 +2,7 @@
  * Flatten: `(batch, d1, …, dn)` → `(batch, d1·…·dn)`; unknown if any dim is unknown.
  * Keras: https://keras.io/api/layers/reshaping_layers/flatten/
  */
+import * as ops from '../exec/ops.js';
 import { knownProduct } from '../ir/shape.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS, isShape, singleInput } from './common.js';
 import { defineLayer, shapeOk } from './layer.js';
@@ -26,4 +27,13 @@ export const flatten = defineLayer({
     return shapeOk([input[0] ?? null, flat]);
   },
   weights: () => [],
+  forward(ctx, config, [x]) {
+    let input = x!;
+    const rank = input.value.shape.length;
+    if (config.data_format === 'channels_first' && rank > 2) {
+      // Keras 3 moves the channel axis last first, so both formats flatten in the same order.
+      input = ops.transpose(ctx.tape, input, [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1]);
+    }
+    return ops.reshape(ctx.tape, input, [input.value.shape[0]!, -1]);
+  },
 });

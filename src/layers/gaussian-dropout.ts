@@ -3,6 +3,8 @@
  * `sqrt(rate / (1 - rate))` in training; identity at inference.
  * Keras: https://keras.io/api/layers/regularization_layers/gaussian_dropout/
  */
+import * as ops from '../exec/ops.js';
+import { alloc, dtypeOf } from '../exec/tensor.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS, sameShape } from './common.js';
 import { defineLayer } from './layer.js';
 
@@ -20,4 +22,13 @@ export const gaussianDropout = defineLayer({
   },
   outputShape: (_config, inputs) => sameShape('GaussianDropout', inputs),
   weights: () => [],
+  forward(ctx, config, [x]) {
+    if (!ctx.training || config.rate === 0) return x!;
+    // As Keras, rate 1 gives an infinite standard deviation (and infinite or NaN outputs).
+    const stddev = Math.sqrt(config.rate / (1 - config.rate));
+    const { shape, data } = x!.value;
+    const noise = alloc(dtypeOf(data), data.length);
+    for (let i = 0; i < noise.length; i++) noise[i] = 1 + stddev * ctx.rng.normal();
+    return ops.mul(ctx.tape, x!, ctx.tape.constant({ shape, data: noise }));
+  },
 });

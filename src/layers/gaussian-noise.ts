@@ -2,6 +2,8 @@
  * GaussianNoise: adds zero-centred Gaussian noise in training; identity at inference.
  * Keras: https://keras.io/api/layers/regularization_layers/gaussian_noise/
  */
+import * as ops from '../exec/ops.js';
+import { alloc, dtypeOf } from '../exec/tensor.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS, sameShape } from './common.js';
 import { defineLayer } from './layer.js';
 
@@ -21,4 +23,11 @@ export const gaussianNoise = defineLayer({
   },
   outputShape: (_config, inputs) => sameShape('GaussianNoise', inputs),
   weights: () => [],
+  forward(ctx, config, [x]) {
+    if (!ctx.training || config.stddev === 0) return x!;
+    const { shape, data } = x!.value;
+    const noise = alloc(dtypeOf(data), data.length);
+    for (let i = 0; i < noise.length; i++) noise[i] = config.stddev * ctx.rng.normal();
+    return ops.add(ctx.tape, x!, ctx.tape.constant({ shape, data: noise }));
+  },
 });

@@ -5,6 +5,8 @@
  * `[input_shape[a] for a in axis]` in the order given, so those sizes must be known.
  * Keras: https://keras.io/api/layers/normalization_layers/layer_normalization/
  */
+import type { Tape, Var } from '../exec/autograd.js';
+import * as ops from '../exec/ops.js';
 import type { WeightIR } from '../ir/model.js';
 import type { Shape } from '../ir/shape.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS, isShape, knownAxisSizes, resolveAxes, singleInput } from './common.js';
@@ -13,6 +15,11 @@ import { defineLayer, shapeOk, type ShapeResult } from './layer.js';
 function paramShape(axis: number | readonly number[], input: Shape): number[] | ShapeResult {
   const axes = resolveAxes('LayerNormalization', axis, input);
   return Array.isArray(axes) ? knownAxisSizes('LayerNormalization', axes, input) : axes;
+}
+
+/** `1 / sqrt(v + epsilon)` with its derivative `-y³ / 2`, as one elementwise op. */
+function rsqrt(tape: Tape, v: Var, epsilon: number): Var {
+  return ops.unary(tape, v, { f: (x) => 1 / Math.sqrt(x + epsilon), df: (_x, y) => -0.5 * y * y * y });
 }
 
 export const layerNormalization = defineLayer({
@@ -52,5 +59,28 @@ export const layerNormalization = defineLayer({
     if (config.scale || config.rms_scaling) weights.push({ name: 'gamma', shape, trainable: config.trainable, initializer: config.gamma_initializer });
     if (config.center && !config.rms_scaling) weights.push({ name: 'beta', shape, trainable: config.trainable, initializer: config.beta_initializer });
     return weights;
+  },
+  forward(ctx, config, [input], w) {
+    const { tape } = ctx;
+    const x = input!;
+    const shape = x.value.shape;
+    const axes = resolveAxes('LayerNormalization', config.axis, shape);
+    if (!Array.isArray(axes)) throw new Error(axes.ok ? 'internal: no axes' : axes.message);
+    // gamma and beta hold the sizes of `axis` in the order given; Keras reshapes (not
+    // transposes) them to the input's rank with size 1 elsewhere, and so does this.
+    const view = (v: Var) => ops.reshape(tape, v, shape.map((d, i) => (axes.includes(i) ? d : 1)));
+    // Biased variance over `axis` (ops.moments / ops.var in Keras).
+    const mean = ops.mean(tape, x, axes, true);
+    const centred = ops.sub(tape, x, mean);
+    const inv = rsqrt(tape, ops.mean(tape, ops.mul(tape, centred, centred), axes, true), config.epsilon);
+    if (config.rms_scaling) {
+      // Keras divides by sqrt(variance + ε) here, not by the root mean square its docs name:
+      // the input is not centred, but its mean still enters through the variance.
+      return ops.mul(tape, ops.mul(tape, x, inv), view(w['gamma']!));
+    }
+    // ops.layer_normalization's arrangement: x · inv + (beta − mean · inv), inv = gamma / sqrt(var + ε).
+    const scaled = config.scale ? ops.mul(tape, inv, view(w['gamma']!)) : inv;
+    const res = ops.sub(tape, config.center ? view(w['beta']!) : ops.scalar(tape, 0), ops.mul(tape, mean, scaled));
+    return ops.add(tape, ops.mul(tape, x, scaled), res);
   },
 });

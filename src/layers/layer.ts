@@ -1,4 +1,7 @@
 /** What every layer kind file exports: the whole layer in one definition (STYLE.md rule 1). */
+import type { Tape, Var } from '../exec/autograd.js';
+import type { Rng } from '../exec/random.js';
+import type { Tensor } from '../exec/tensor.js';
 import type { WeightIR } from '../ir/model.js';
 import type { Dim, Shape } from '../ir/shape.js';
 import type { ConfigOf, Schema } from './schema.js';
@@ -13,6 +16,17 @@ export function shapeOk(shape: Shape): ShapeResult {
 
 export function shapeError(code: string, message: string, hint?: string): ShapeResult {
   return { ok: false, code, message, ...(hint ? { hint } : {}) };
+}
+
+/** What a layer's forward pass may use besides its inputs and weights. */
+export interface ForwardContext {
+  readonly tape: Tape;
+  /** Training mode: dropout and noise are active, BatchNormalization uses batch statistics. */
+  readonly training: boolean;
+  /** Seeded randomness for dropout and noise. */
+  readonly rng: Rng;
+  /** Sets a new value of a non-trainable weight (BatchNormalization's moving statistics). */
+  updateWeight(name: string, value: Tensor): void;
 }
 
 export interface LayerDef<S extends Schema = Schema> {
@@ -38,6 +52,11 @@ export interface LayerDef<S extends Schema = Schema> {
    * first layer of a Sequential model, e.g. Keras 2's `Embedding(input_length=10)`.
    */
   impliedInputShape?(config: ConfigOf<S>): Dim[] | undefined;
+  /**
+   * The forward pass, composed of the differentiable ops of exec/ops.ts so that its backward
+   * pass follows from theirs. `weights` are by Keras variable name.
+   */
+  forward?(ctx: ForwardContext, config: ConfigOf<S>, inputs: readonly Var[], weights: Readonly<Record<string, Var>>): Var;
 }
 
 /** Identity helper that keeps the schema's literal type for `ConfigOf`. */

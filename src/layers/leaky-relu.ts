@@ -7,6 +7,7 @@
  * `show_layer_activations` only reads `layer.activation`).
  * Keras: https://keras.io/api/layers/activation_layers/leaky_relu/
  */
+import * as ops from '../exec/ops.js';
 import type { ConfigOf } from './schema.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS, sameShape } from './common.js';
 import { defineLayer } from './layer.js';
@@ -25,6 +26,12 @@ export const leakyReLU = defineLayer({
   },
   outputShape: (_config, inputs) => sameShape('LeakyReLU', inputs),
   weights: () => [],
+  forward(ctx, config, [x]) {
+    const slope = negativeSlope(config);
+    // TensorFlow's LeakyRelu kernel, `x > 0 ? x : slope·x` (also for slopes above 1, where
+    // max(x, slope·x) would differ); its gradient at 0 is the slope.
+    return ops.unary(ctx.tape, x!, { f: (v) => (v > 0 ? v : slope * v), df: (v) => (v > 0 ? 1 : slope) });
+  },
 });
 
 /** The slope the layer applies: Keras 2's `alpha` if given, else `negative_slope`. */

@@ -4,6 +4,7 @@
  * (input rank must be `len(dims) + 1`).
  * Keras: https://keras.io/api/layers/reshaping_layers/permute/
  */
+import * as ops from '../exec/ops.js';
 import { formatShape } from '../ir/shape.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS, isShape, singleInput } from './common.js';
 import { defineLayer, shapeError, shapeOk } from './layer.js';
@@ -33,4 +34,6 @@ export const permute = defineLayer({
     return shapeOk([input[0] ?? null, ...dims.map((d) => input[d] ?? null)]);
   },
   weights: () => [],
+  // dims already count from 1, so with the batch axis first they are the permutation itself.
+  forward: (ctx, config, [x]) => ops.transpose(ctx.tape, x!, [0, ...config.dims]),
 });

@@ -5,6 +5,7 @@
  * every other axis must therefore be known.
  * Keras: https://keras.io/api/layers/activation_layers/prelu/
  */
+import * as ops from '../exec/ops.js';
 import { formatShape, type Shape } from '../ir/shape.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS, axisList, isShape, singleInput } from './common.js';
 import { defineLayer, shapeError, shapeOk, type ShapeResult } from './layer.js';
@@ -58,5 +59,14 @@ export const prelu = defineLayer({
   weights(config, inputs) {
     const shape = alphaShape(config.shared_axes, inputs[0] ?? []);
     return Array.isArray(shape) ? [{ name: 'alpha', shape, trainable: config.trainable, initializer: config.alpha_initializer }] : [];
+  },
+  forward(ctx, _config, [x], w) {
+    // Keras: relu(x) − alpha · relu(−x). alpha has the input's shape without the batch axis
+    // (size 1 on the shared axes), so NumPy broadcasting lines it up from the right and
+    // the product's backward sums alpha's gradient over the batch and the shared axes.
+    const { tape } = ctx;
+    const pos = ops.unary(tape, x!, { f: (v) => (v > 0 ? v : 0), df: (v) => (v > 0 ? 1 : 0) });
+    const neg = ops.unary(tape, x!, { f: (v) => (v < 0 ? -v : 0), df: (v) => (v < 0 ? -1 : 0) });
+    return ops.sub(tape, pos, ops.mul(tape, w['alpha']!, neg));
   },
 });

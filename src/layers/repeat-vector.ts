@@ -3,6 +3,7 @@
  * `InputSpec(ndim=2)` in `keras/src/layers/reshaping/repeat_vector.py`).
  * Keras: https://keras.io/api/layers/reshaping_layers/repeat_vector/
  */
+import * as ops from '../exec/ops.js';
 import { formatShape } from '../ir/shape.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS, isShape, singleInput } from './common.js';
 import { defineLayer, shapeError, shapeOk } from './layer.js';
@@ -31,4 +32,9 @@ export const repeatVector = defineLayer({
     return shapeOk([input[0] ?? null, config.n, input[1] ?? null]);
   },
   weights: () => [],
+  forward(ctx, config, [x]) {
+    // (b, d) → (b, 1, d) → (b, n, d); broadcastTo's backward sums the n copies.
+    const [b, d] = x!.value.shape as [number, number];
+    return ops.broadcastTo(ctx.tape, ops.reshape(ctx.tape, x!, [b, 1, d]), [b, config.n, d]);
+  },
 });

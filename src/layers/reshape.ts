@@ -5,6 +5,7 @@
  * the input size divided by the product of the other target dims.
  * Keras: https://keras.io/api/layers/reshaping_layers/reshape/
  */
+import * as ops from '../exec/ops.js';
 import { formatShape, knownProduct } from '../ir/shape.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS, isShape, singleInput } from './common.js';
 import { defineLayer, shapeError, shapeOk } from './layer.js';
@@ -56,4 +57,6 @@ export const reshape = defineLayer({
     return shapeOk([batch, ...target.map((d) => (d === -1 ? size / known : d))]);
   },
   weights: () => [],
+  // ops.reshape infers the -1 and refuses a size mismatch; the batch axis keeps its size.
+  forward: (ctx, config, [x]) => ops.reshape(ctx.tape, x!, [x!.value.shape[0]!, ...config.target_shape]),
 });

@@ -3,6 +3,7 @@
  * unchanged. No `activation` attribute in Keras, so labels show none.
  * Keras: https://keras.io/api/layers/activation_layers/softmax/
  */
+import * as ops from '../exec/ops.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS, isShape, resolveAxes, singleInput } from './common.js';
 import { defineLayer, shapeOk } from './layer.js';
 
@@ -24,4 +25,19 @@ export const softmax = defineLayer({
     return Array.isArray(axes) ? shapeOk(input) : axes;
   },
   weights: () => [],
+  forward(ctx, config, [input]) {
+    const { tape } = ctx;
+    const x = input!;
+    const rank = x.value.shape.length;
+    const axes = resolveAxes('Softmax', config.axis, x.value.shape);
+    if (!Array.isArray(axes)) throw new Error(axes.ok ? 'internal: no axes' : axes.message);
+    if (axes.length === 1) return ops.softmax(tape, x, axes[0]);
+    // Several axes (Keras: exp(x − logsumexp(x, axes))): move them last, merge them into one,
+    // take one softmax there and undo the moves.
+    const perm = [...Array.from({ length: rank }, (_, i) => i).filter((i) => !axes.includes(i)), ...axes];
+    const moved = ops.transpose(tape, x, perm);
+    const kept = moved.value.shape.slice(0, rank - axes.length);
+    const y = ops.reshape(tape, ops.softmax(tape, ops.reshape(tape, moved, [...kept, -1]), -1), moved.value.shape);
+    return ops.transpose(tape, y, perm.map((_, i) => perm.indexOf(i)));
+  },
 });

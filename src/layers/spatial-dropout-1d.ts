@@ -3,6 +3,8 @@
  * `(batch, 1, channels)`); identity at inference. Rank-3 inputs only (Keras `InputSpec(ndim=3)`).
  * Keras: https://keras.io/api/layers/regularization_layers/spatial_dropout1d/
  */
+import * as ops from '../exec/ops.js';
+import { alloc, dtypeOf } from '../exec/tensor.js';
 import { formatShape } from '../ir/shape.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS, isShape, singleInput } from './common.js';
 import { defineLayer, shapeError, shapeOk } from './layer.js';
@@ -33,4 +35,13 @@ export const spatialDropout1D = defineLayer({
     return shapeOk(input);
   },
   weights: () => [],
+  forward(ctx, config, [x]) {
+    if (!ctx.training || config.rate === 0) return x!;
+    // Dropout with one mask entry per (sample, channel), broadcast over the steps.
+    const [batch, , channels] = x!.value.shape as [number, number, number];
+    const mask = alloc(dtypeOf(x!.value.data), batch * channels);
+    const keep = 1 - config.rate;
+    for (let i = 0; i < mask.length; i++) mask[i] = ctx.rng.next() < keep ? 1 / keep : 0;
+    return ops.mul(ctx.tape, x!, ctx.tape.constant({ shape: [batch, 1, channels], data: mask }));
+  },
 });

@@ -3,7 +3,8 @@
  * (base-merge.ts); exactly two inputs in every Keras version.
  * Keras: https://keras.io/api/layers/merging_layers/subtract/
  */
-import { MERGE_ARGS, elementwiseMergeShape } from './base-merge.js';
+import * as ops from '../exec/ops.js';
+import { MERGE_ARGS, elementwiseMergeShape, mergeElementwise } from './base-merge.js';
 import { defineLayer } from './layer.js';
 
 export const subtract = defineLayer({
@@ -15,4 +16,5 @@ export const subtract = defineLayer({
   schema: MERGE_ARGS,
   outputShape: (_config, inputs) => elementwiseMergeShape('Subtract', 'subtract', inputs, 2),
   weights: () => [],
+  forward: (ctx, _config, inputs) => mergeElementwise(ctx.tape, inputs, ops.sub),
 });

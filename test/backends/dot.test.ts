@@ -97,7 +97,7 @@ layers:
   });
 
   it('rankdir and dpi options override the style', () => {
-    const g = parseDot(toDot(model, style('keras3'), { rankdir: 'LR', dpi: '72' })).graph;
+    const g = parseDot(toDot(model, style('keras3'), { rankdir: 'LR', dpi: 72 })).graph;
     expect(g).toMatchObject({ rankdir: 'LR', dpi: '72' });
   });
 

@@ -10,7 +10,7 @@ import { compileSpec, specIR } from '../helpers.js';
 
 /** IR without source locations, for comparing models read from different texts. */
 function strip(model: ModelIR) {
-  return { ...model, loc: undefined, layers: model.layers.map((l) => ({ className: l.className, config: l.config, inbound: l.inbound, name: l.name })) };
+  return { ...model, loc: undefined, layers: model.layers.map((l) => ({ className: l.className, config: l.config, calls: l.calls, name: l.name })) };
 }
 
 describe('spec format', () => {

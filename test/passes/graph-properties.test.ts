@@ -15,7 +15,9 @@ const step = fc.oneof(
   fc.record({ kind: fc.constant('merge' as const), a: fc.nat(), b: fc.nat(), op: fc.constantFrom(...MERGES) }),
 );
 
-function build(inputSizes: number[], steps: fc.infer<typeof step>[]): ModelIR {
+type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
+
+function build(inputSizes: number[], steps: Step[]): ModelIR {
   const layers: LayerIR[] = inputSizes.map((n, i) => ({ className: 'InputLayer', name: `in${i}`, config: { shape: [n], name: `in${i}` }, calls: [] }));
   const tensors: TensorRef[] = layers.map((l) => ({ layer: l.name! }));
   steps.forEach((s, i) => {

@@ -1,0 +1,380 @@
+/**
+ * The primitive operations, each with its backward rule: matmul, broadcasting binary ops,
+ * elementwise maps, reductions, softmax, and the data movers (reshape, transpose, concat,
+ * gather, broadcast). Everything else (activations, losses, layers) is composed from these.
+ */
+import { accumulate, type Tape, type Var } from './autograd.js';
+import { alloc, dtypeOf, sizeOf, type Float, type Tensor } from './tensor.js';
+
+function like(v: Var, n: number): Float {
+  return alloc(dtypeOf(v.value.data), n);
+}
+
+function stridesOf(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let k = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = k;
+    k *= shape[i]!;
+  }
+  return s;
+}
+
+/** `x · w` on the last axis of x: `[..., k] · [k, n] → [..., n]`. */
+export function matmul(tape: Tape, x: Var, w: Var): Var {
+  const xs = x.value.shape;
+  const [k, n] = w.value.shape as [number, number];
+  if (xs[xs.length - 1] !== k) throw new Error(`matmul: last axis ${xs[xs.length - 1]} does not match ${k}`);
+  const m = x.value.data.length / k;
+  const X = x.value.data;
+  const W = w.value.data;
+  const Y = like(x, m * n);
+  for (let i = 0; i < m; i++) {
+    const yi = i * n;
+    for (let p = 0; p < k; p++) {
+      const a = X[i * k + p]!;
+      if (a === 0) continue;
+      const wp = p * n;
+      for (let j = 0; j < n; j++) Y[yi + j]! += a * W[wp + j]!;
+    }
+  }
+  return tape.record({ shape: [...xs.slice(0, -1), n], data: Y }, [x, w], (G) => {
+    if (x.requiresGrad) {
+      // dX = G · Wᵀ
+      const dX = like(x, m * k);
+      for (let i = 0; i < m; i++) {
+        for (let p = 0; p < k; p++) {
+          let s = 0;
+          const wp = p * n;
+          const gi = i * n;
+          for (let j = 0; j < n; j++) s += G[gi + j]! * W[wp + j]!;
+          dX[i * k + p] = s;
+        }
+      }
+      accumulate(x, dX);
+    }
+    if (w.requiresGrad) {
+      // dW = Xᵀ · G
+      const dW = like(w, k * n);
+      for (let i = 0; i < m; i++) {
+        const gi = i * n;
+        for (let p = 0; p < k; p++) {
+          const a = X[i * k + p]!;
+          if (a === 0) continue;
+          const wp = p * n;
+          for (let j = 0; j < n; j++) dW[wp + j]! += a * G[gi + j]!;
+        }
+      }
+      accumulate(w, dW);
+    }
+  });
+}
+
+/** NumPy broadcasting of two shapes; throws if they do not broadcast. */
+export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) throw new Error(`cannot broadcast (${a.join(', ')}) with (${b.join(', ')})`);
+    out.push(Math.max(da, db));
+  }
+  return out;
+}
+
+/** For each element of `out`, the index into an operand of `shape` broadcast to it. */
+function broadcastIndex(shape: readonly number[], out: readonly number[]): Int32Array {
+  const n = sizeOf(out);
+  const index = new Int32Array(n);
+  const rank = out.length;
+  const own = stridesOf(shape);
+  const strides = out.map((_, i) => {
+    const j = i - (rank - shape.length);
+    return j >= 0 && shape[j] !== 1 ? own[j]! : 0;
+  });
+  const counter = new Array<number>(rank).fill(0);
+  let offset = 0;
+  for (let i = 0; i < n; i++) {
+    index[i] = offset;
+    for (let d = rank - 1; d >= 0; d--) {
+      counter[d]!++;
+      offset += strides[d]!;
+      if (counter[d]! < out[d]!) break;
+      offset -= strides[d]! * out[d]!;
+      counter[d] = 0;
+    }
+  }
+  return index;
+}
+
+export interface BinaryRule {
+  f(a: number, b: number): number;
+  /** ∂f/∂a and ∂f/∂b at (a, b) with output y. */
+  da(a: number, b: number, y: number): number;
+  db(a: number, b: number, y: number): number;
+}
+
+export const ADD: BinaryRule = { f: (a, b) => a + b, da: () => 1, db: () => 1 };
+export const SUB: BinaryRule = { f: (a, b) => a - b, da: () => 1, db: () => -1 };
+export const MUL: BinaryRule = { f: (a, b) => a * b, da: (_a, b) => b, db: (a) => a };
+export const DIV: BinaryRule = { f: (a, b) => a / b, da: (_a, b) => 1 / b, db: (a, b) => -a / (b * b) };
+// Ties send the gradient to the first operand, as TensorFlow's maximum/minimum do.
+export const MAX: BinaryRule = { f: (a, b) => (a >= b ? a : b), da: (a, b) => (a >= b ? 1 : 0), db: (a, b) => (a >= b ? 0 : 1) };
+export const MIN: BinaryRule = { f: (a, b) => (a <= b ? a : b), da: (a, b) => (a <= b ? 1 : 0), db: (a, b) => (a <= b ? 0 : 1) };
+
+/** An elementwise binary operation with NumPy broadcasting. */
+export function binary(tape: Tape, a: Var, b: Var, rule: BinaryRule): Var {
+  const shape = broadcastShapes(a.value.shape, b.value.shape);
+  const n = sizeOf(shape);
+  const A = a.value.data;
+  const B = b.value.data;
+  const ia = A.length === n ? null : broadcastIndex(a.value.shape, shape);
+  const ib = B.length === n ? null : broadcastIndex(b.value.shape, shape);
+  const Y = like(a, n);
+  for (let i = 0; i < n; i++) Y[i] = rule.f(A[ia ? ia[i]! : i]!, B[ib ? ib[i]! : i]!);
+  return tape.record({ shape, data: Y }, [a, b], (G) => {
+    if (a.requiresGrad) {
+      const dA = like(a, A.length);
+      for (let i = 0; i < n; i++) {
+        const j = ia ? ia[i]! : i;
+        dA[j]! += G[i]! * rule.da(A[j]!, B[ib ? ib[i]! : i]!, Y[i]!);
+      }
+      accumulate(a, dA);
+    }
+    if (b.requiresGrad) {
+      const dB = like(b, B.length);
+      for (let i = 0; i < n; i++) {
+        const j = ib ? ib[i]! : i;
+        dB[j]! += G[i]! * rule.db(A[ia ? ia[i]! : i]!, B[j]!, Y[i]!);
+      }
+      accumulate(b, dB);
+    }
+  });
+}
+
+export const add = (t: Tape, a: Var, b: Var) => binary(t, a, b, ADD);
+export const sub = (t: Tape, a: Var, b: Var) => binary(t, a, b, SUB);
+export const mul = (t: Tape, a: Var, b: Var) => binary(t, a, b, MUL);
+export const div = (t: Tape, a: Var, b: Var) => binary(t, a, b, DIV);
+export const maximum = (t: Tape, a: Var, b: Var) => binary(t, a, b, MAX);
+export const minimum = (t: Tape, a: Var, b: Var) => binary(t, a, b, MIN);
+
+/** A scalar as a constant of the tape's dtype, for use in binary ops. */
+export function scalar(tape: Tape, value: number): Var {
+  const data = alloc(tape.dtype, 1);
+  data[0] = value;
+  return tape.constant({ shape: [], data });
+}
+
+export interface UnaryRule {
+  f(x: number): number;
+  /** dy/dx at x with output y. */
+  df(x: number, y: number): number;
+}
+
+/** An elementwise function with its derivative. */
+export function unary(tape: Tape, x: Var, rule: UnaryRule): Var {
+  const X = x.value.data;
+  const Y = like(x, X.length);
+  for (let i = 0; i < X.length; i++) Y[i] = rule.f(X[i]!);
+  return tape.record({ shape: x.value.shape, data: Y }, [x], (G) => {
+    const dX = like(x, X.length);
+    for (let i = 0; i < X.length; i++) dX[i] = G[i]! * rule.df(X[i]!, Y[i]!);
+    accumulate(x, dX);
+  });
+}
+
+function normalizeAxes(axes: readonly number[], rank: number): number[] {
+  return [...new Set(axes.map((a) => (a < 0 ? a + rank : a)))].sort((p, q) => p - q);
+}
+
+/** Sum over `axes` (all when omitted); `keepDims` keeps them as size 1. */
+export function sum(tape: Tape, x: Var, axes?: readonly number[], keepDims = false): Var {
+  const shape = x.value.shape;
+  const rank = shape.length;
+  const ax = axes ? normalizeAxes(axes, rank) : shape.map((_, i) => i);
+  const kept = shape.map((d, i) => (ax.includes(i) ? 1 : d));
+  const outShape = keepDims ? kept : shape.filter((_, i) => !ax.includes(i));
+  const map = broadcastIndex(kept, shape);
+  const X = x.value.data;
+  const Y = like(x, sizeOf(kept));
+  for (let i = 0; i < X.length; i++) Y[map[i]!]! += X[i]!;
+  return tape.record({ shape: outShape, data: Y }, [x], (G) => {
+    const dX = like(x, X.length);
+    for (let i = 0; i < X.length; i++) dX[i] = G[map[i]!]!;
+    accumulate(x, dX);
+  });
+}
+
+/** Mean over `axes` (all when omitted). */
+export function mean(tape: Tape, x: Var, axes?: readonly number[], keepDims = false): Var {
+  const s = sum(tape, x, axes, keepDims);
+  return mul(tape, s, scalar(tape, s.value.data.length / x.value.data.length));
+}
+
+/** (outer, n, inner) view of an axis, for softmax-like operations. */
+function axisView(shape: readonly number[], axis: number): [number, number, number] {
+  const a = axis < 0 ? axis + shape.length : axis;
+  return [sizeOf(shape.slice(0, a)), shape[a]!, sizeOf(shape.slice(a + 1))];
+}
+
+/** Softmax over `axis`, computed from `x − max` for stability. */
+export function softmax(tape: Tape, x: Var, axis = -1): Var {
+  const [outer, n, inner] = axisView(x.value.shape, axis);
+  const X = x.value.data;
+  const Y = like(x, X.length);
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < inner; k++) {
+      const base = o * n * inner + k;
+      let max = -Infinity;
+      for (let j = 0; j < n; j++) max = Math.max(max, X[base + j * inner]!);
+      let total = 0;
+      for (let j = 0; j < n; j++) total += Y[base + j * inner] = Math.exp(X[base + j * inner]! - max);
+      for (let j = 0; j < n; j++) Y[base + j * inner]! /= total;
+    }
+  }
+  return tape.record({ shape: x.value.shape, data: Y }, [x], (G) => {
+    const dX = like(x, X.length);
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0; k < inner; k++) {
+        const base = o * n * inner + k;
+        let dot = 0;
+        for (let j = 0; j < n; j++) dot += G[base + j * inner]! * Y[base + j * inner]!;
+        for (let j = 0; j < n; j++) dX[base + j * inner] = Y[base + j * inner]! * (G[base + j * inner]! - dot);
+      }
+    }
+    accumulate(x, dX);
+  });
+}
+
+/** log(softmax(x)) over `axis`, without forming the softmax's logarithm of small numbers. */
+export function logSoftmax(tape: Tape, x: Var, axis = -1): Var {
+  const [outer, n, inner] = axisView(x.value.shape, axis);
+  const X = x.value.data;
+  const Y = like(x, X.length);
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < inner; k++) {
+      const base = o * n * inner + k;
+      let max = -Infinity;
+      for (let j = 0; j < n; j++) max = Math.max(max, X[base + j * inner]!);
+      let total = 0;
+      for (let j = 0; j < n; j++) total += Math.exp(X[base + j * inner]! - max);
+      const lse = max + Math.log(total);
+      for (let j = 0; j < n; j++) Y[base + j * inner] = X[base + j * inner]! - lse;
+    }
+  }
+  return tape.record({ shape: x.value.shape, data: Y }, [x], (G) => {
+    const dX = like(x, X.length);
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0; k < inner; k++) {
+        const base = o * n * inner + k;
+        let total = 0;
+        for (let j = 0; j < n; j++) total += G[base + j * inner]!;
+        for (let j = 0; j < n; j++) dX[base + j * inner] = G[base + j * inner]! - Math.exp(Y[base + j * inner]!) * total;
+      }
+    }
+    accumulate(x, dX);
+  });
+}
+
+/** The same data with another shape (one -1 allowed). */
+export function reshape(tape: Tape, x: Var, shape: readonly number[]): Var {
+  const known = shape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+  const out = shape.map((d) => (d === -1 ? x.value.data.length / known : d));
+  if (sizeOf(out) !== x.value.data.length) throw new Error(`reshape: cannot view ${x.value.data.length} elements as (${shape.join(', ')})`);
+  return tape.record({ shape: out, data: x.value.data }, [x], (G) => accumulate(x, G));
+}
+
+/** Axes reordered: output axis i is input axis perm[i]. */
+export function transpose(tape: Tape, x: Var, perm: readonly number[]): Var {
+  const shape = x.value.shape;
+  const out = perm.map((p) => shape[p]!);
+  const inStrides = stridesOf(shape);
+  const X = x.value.data;
+  const Y = like(x, X.length);
+  const src = new Int32Array(X.length);
+  const counter = new Array<number>(out.length).fill(0);
+  let offset = 0;
+  const strides = perm.map((p) => inStrides[p]!);
+  for (let i = 0; i < X.length; i++) {
+    src[i] = offset;
+    Y[i] = X[offset]!;
+    for (let d = out.length - 1; d >= 0; d--) {
+      counter[d]!++;
+      offset += strides[d]!;
+      if (counter[d]! < out[d]!) break;
+      offset -= strides[d]! * out[d]!;
+      counter[d] = 0;
+    }
+  }
+  return tape.record({ shape: out, data: Y }, [x], (G) => {
+    const dX = like(x, X.length);
+    for (let i = 0; i < src.length; i++) dX[src[i]!] = G[i]!;
+    accumulate(x, dX);
+  });
+}
+
+/** Joins tensors along `axis`; their other axes must match. */
+export function concat(tape: Tape, xs: readonly Var[], axis = -1): Var {
+  const first = xs[0]!.value.shape;
+  const a = axis < 0 ? axis + first.length : axis;
+  const outer = sizeOf(first.slice(0, a));
+  const inner = sizeOf(first.slice(a + 1));
+  const sizes = xs.map((x) => x.value.shape[a]!);
+  const total = sizes.reduce((p, q) => p + q, 0);
+  const out = [...first.slice(0, a), total, ...first.slice(a + 1)];
+  const Y = like(xs[0]!, sizeOf(out));
+  let at = 0;
+  xs.forEach((x, t) => {
+    const block = sizes[t]! * inner;
+    for (let o = 0; o < outer; o++) Y.set(x.value.data.subarray(o * block, (o + 1) * block), o * total * inner + at * inner);
+    at += sizes[t]!;
+  });
+  return tape.record({ shape: out, data: Y }, xs, (G) => {
+    let from = 0;
+    xs.forEach((x, t) => {
+      const block = sizes[t]! * inner;
+      if (x.requiresGrad) {
+        const dX = like(x, x.value.data.length);
+        for (let o = 0; o < outer; o++) dX.set(G.subarray(o * total * inner + from * inner, o * total * inner + from * inner + block), o * block);
+        accumulate(x, dX);
+      }
+      from += sizes[t]!;
+    });
+  });
+}
+
+/** Rows of `table` ([V, D]) picked by integer `indices` (any shape S) → S + [D]. */
+export function gather(tape: Tape, table: Var, indices: Tensor): Var {
+  const [v, d] = table.value.shape as [number, number];
+  const I = indices.data;
+  const T = table.value.data;
+  const Y = like(table, I.length * d);
+  for (let i = 0; i < I.length; i++) {
+    const row = I[i]!;
+    if (!Number.isInteger(row) || row < 0 || row >= v) throw new RangeError(`index ${row} is outside the table of ${v} rows (indices must be integers from 0 to ${v - 1})`);
+    Y.set(T.subarray(row * d, row * d + d), i * d);
+  }
+  return tape.record({ shape: [...indices.shape, d], data: Y }, [table], (G) => {
+    const dT = like(table, T.length);
+    for (let i = 0; i < I.length; i++) {
+      const row = I[i]!;
+      for (let j = 0; j < d; j++) dT[row * d + j]! += G[i * d + j]!;
+    }
+    accumulate(table, dT);
+  });
+}
+
+/** Broadcasts to `shape` (NumPy rules); the gradient sums back. */
+export function broadcastTo(tape: Tape, x: Var, shape: readonly number[]): Var {
+  const map = broadcastIndex(x.value.shape, shape);
+  const X = x.value.data;
+  const Y = like(x, map.length);
+  for (let i = 0; i < map.length; i++) Y[i] = X[map[i]!]!;
+  return tape.record({ shape: [...shape], data: Y }, [x], (G) => {
+    const dX = like(x, X.length);
+    for (let i = 0; i < map.length; i++) dX[map[i]!]! += G[i]!;
+    accumulate(x, dX);
+  });
+}

@@ -1,0 +1,96 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Tape } from '../../src/exec/autograd.js';
+import { gradcheck } from '../../src/exec/gradcheck.js';
+import * as ops from '../../src/exec/ops.js';
+import { fromNested, toNested, type Tensor } from '../../src/exec/tensor.js';
+
+/** Random float64 tensor of a shape, values in [-2, 2] away from 0 (kinks of max/min/abs). */
+function rand(shape: number[], seed: number): Tensor {
+  let s = seed;
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const u = s / 2147483648;
+    data[i] = (u < 0.5 ? -1 : 1) * (0.1 + 1.9 * Math.abs(u * 2 - 1));
+  }
+  return { shape, data };
+}
+
+/** The one helper every op goes through: gradients against float64 finite differences. */
+function expectGradients(fn: Parameters<typeof gradcheck>[0], inputs: Tensor[]) {
+  const { relativeErrors, absoluteErrors } = gradcheck(fn, inputs);
+  relativeErrors.forEach((r, i) => expect(r < 1e-6 || absoluteErrors[i]! < 1e-8, `input ${i}: relative error ${r}`).toBe(true));
+}
+
+describe('forward values', () => {
+  it('matmul on the last axis', () => {
+    const t = new Tape();
+    const y = ops.matmul(t, t.constant(fromNested([[1, 2], [3, 4]])), t.constant(fromNested([[1, 0, 2], [0, 1, 3]])));
+    expect(toNested(y.value)).toEqual([[1, 2, 8], [3, 4, 18]]);
+  });
+
+  it('broadcasts like NumPy', () => {
+    const t = new Tape();
+    const y = ops.add(t, t.constant(fromNested([[1, 2, 3], [4, 5, 6]])), t.constant(fromNested([10, 20, 30])));
+    expect(toNested(y.value)).toEqual([[11, 22, 33], [14, 25, 36]]);
+    expect(() => ops.add(t, t.constant(fromNested([1, 2])), t.constant(fromNested([1, 2, 3])))).toThrow(/cannot broadcast/);
+  });
+
+  it('softmax rows sum to one and are stable for large inputs', () => {
+    const t = new Tape('float64');
+    const y = ops.softmax(t, t.constant(fromNested([[1000, 1001, 1002], [0, 0, 0]], 'float64')));
+    const rows = toNested(y.value) as number[][];
+    for (const r of rows) expect(r.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(rows[0]![2]).toBeCloseTo(0.6652409557748219, 12);
+  });
+
+  it('transpose, concat and gather move data as expected', () => {
+    const t = new Tape();
+    const x = t.constant(fromNested([[[1, 2], [3, 4], [5, 6]]]));
+    expect(toNested(ops.transpose(t, x, [0, 2, 1]).value)).toEqual([[[1, 3, 5], [2, 4, 6]]]);
+    expect(toNested(ops.concat(t, [t.constant(fromNested([[1], [2]])), t.constant(fromNested([[3, 4], [5, 6]]))], -1).value)).toEqual([[1, 3, 4], [2, 5, 6]]);
+    expect(toNested(ops.gather(t, t.constant(fromNested([[0, 1], [2, 3], [4, 5]])), fromNested([[2, 0]])).value)).toEqual([[[4, 5], [0, 1]]]);
+    expect(() => ops.gather(t, t.constant(fromNested([[0, 1]])), fromNested([3]))).toThrow(/outside the table/);
+  });
+});
+
+describe('gradients against float64 finite differences', () => {
+  it('matmul, for any batch shape (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.nat(), (batch, k, n, seed) => {
+        expectGradients((t, [x, w]) => ops.matmul(t, x!, w!), [rand([...batch, k], seed), rand([k, n], seed + 1)]);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  for (const [name, op] of [['add', ops.add], ['sub', ops.sub], ['mul', ops.mul], ['div', ops.div], ['maximum', ops.maximum], ['minimum', ops.minimum]] as const) {
+    it(`${name} with broadcasting`, () => {
+      expectGradients((t, [a, b]) => op(t, a!, b!), [rand([2, 3], 1), rand([2, 3], 2)]);
+      expectGradients((t, [a, b]) => op(t, a!, b!), [rand([2, 3], 3), rand([3], 4)]);
+      expectGradients((t, [a, b]) => op(t, a!, b!), [rand([2, 1, 3], 5), rand([4, 1], 6)]);
+    });
+  }
+
+  it('reductions, softmax and logSoftmax over any axis', () => {
+    expectGradients((t, [x]) => ops.sum(t, x!, [1]), [rand([2, 3, 2], 7)]);
+    expectGradients((t, [x]) => ops.mean(t, x!, [0, 2], true), [rand([2, 3, 2], 8)]);
+    expectGradients((t, [x]) => ops.softmax(t, x!, -1), [rand([2, 4], 9)]);
+    expectGradients((t, [x]) => ops.softmax(t, x!, 1), [rand([2, 3, 2], 10)]);
+    expectGradients((t, [x]) => ops.logSoftmax(t, x!, -1), [rand([3, 4], 11)]);
+  });
+
+  it('reshape, transpose, concat, gather and broadcastTo', () => {
+    expectGradients((t, [x]) => ops.reshape(t, x!, [3, -1]), [rand([2, 3], 12)]);
+    expectGradients((t, [x]) => ops.transpose(t, x!, [2, 0, 1]), [rand([2, 3, 4], 13)]);
+    expectGradients((t, [a, b]) => ops.concat(t, [a!, b!], 1), [rand([2, 2, 3], 14), rand([2, 1, 3], 15)]);
+    expectGradients((t, [table]) => ops.gather(t, table!, fromNested([[1, 1], [0, 2]])), [rand([3, 2], 16)]);
+    expectGradients((t, [x]) => ops.broadcastTo(t, x!, [2, 3, 4]), [rand([3, 1], 17)]);
+  });
+
+  it('a value used twice gets the sum of both gradients', () => {
+    expectGradients((t, [x]) => ops.mul(t, x!, x!), [rand([4], 18)]);
+  });
+});
