@@ -99,7 +99,7 @@ export function compileOrThrow(model: ModelIR): { compiled: CompiledModel; warni
 // The reference executor.
 export { predict, lossAndGradients, lossValue, fit, DivergedError, type FitOptions, type History, type LossResult } from './exec/execute.js';
 export { initWeights, readWeights, weightsToJson, weightList, type WeightStore } from './exec/weights.js';
-export { unrunnableLayers, NotRunnableError } from './exec/run.js';
+export { unrunnableLayers, NotRunnableError, LayerDataError } from './exec/run.js';
 export { parseCsv, parseJsonArray, type Table, type CsvOptions } from './exec/data.js';
 export { gradcheckModel, type WeightCheck } from './exec/gradcheck.js';
 export { fromNested, toNested, type Tensor, type ExecDType } from './exec/tensor.js';

@@ -1,10 +1,12 @@
 /** `densegraph gradcheck`: every analytic gradient against central differences in float64. */
 import { Command, Option } from 'commander';
-import { gradcheckModel, initWeights, lossAndGradients, lossValue, predict, type CompiledModel, type Tensor } from '../index.js';
+import { LAYERS, LAYER_KINDS, gradcheckModel, initWeights, lossAndGradients, lossValue, predict, type CompiledModel, type Tensor } from '../index.js';
 import { createRng } from '../exec/random.js';
 import { parseSeed, runnableModel } from './exec-common.js';
 import type { Io } from './io.js';
 import { withLimitOptions, type LimitFlags } from './options.js';
+
+const LAYERS_TAKING_INDICES = new Set<string>(LAYER_KINDS.filter((k) => (LAYERS[k] as { takesIndices?: boolean }).takesIndices));
 
 interface GradcheckFlags extends LimitFlags {
   seed: number;
@@ -33,19 +35,21 @@ export function gradcheckCommand(io: Io, setExit: (code: number) => void): Comma
     const weights = initWeights(model, flags.seed, 'float64');
     const inputs = model.inputs.map((name, i) => {
       const layer = model.layers.find((l) => l.name === name)!;
-      return randomTensor(layer.outputShape!, flags.seed + 1 + i, layer.dtype.startsWith('int'));
+      // Inputs read as indices (an Embedding's) get small integer ids instead of features.
+      const indices = model.layers.some((l) => l.inbound.includes(name) && LAYERS_TAKING_INDICES.has(l.className));
+      return randomTensor(layer.outputShape!, flags.seed + 1 + i, indices || layer.dtype.startsWith('int'));
     });
     const outputs = predict(model, weights, inputs, 'float64');
     const targets = outputs.map((o, i) => randomTensor(o.shape, flags.seed + 100 + i, false));
     const r = lossAndGradients(model, weights, inputs, targets, 'mse', { dtype: 'float64' });
     const checks = gradcheckModel((w) => lossValue(model, w, inputs, targets, 'mse', 'float64'), r.gradients, weights);
-    let worst = 0;
+    const passes = (c: { relativeError: number }) => c.relativeError <= flags.tolerance;
     for (const c of checks) {
-      worst = Math.max(worst, c.relativeError);
-      io.stdout(`${c.relativeError <= flags.tolerance ? 'ok  ' : 'FAIL'} ${c.name}: worst relative error ${c.relativeError.toExponential(2)} (absolute ${c.absoluteError.toExponential(2)}, ${c.checked} entries)\n`);
+      io.stdout(`${passes(c) ? 'ok  ' : 'FAIL'} ${c.name}: worst relative error ${c.relativeError.toExponential(2)} (absolute ${c.absoluteError.toExponential(2)}, ${c.checked} entries)\n`);
     }
     if (checks.length === 0) io.stdout('the model has no trainable weights\n');
-    io.stdout(`${checks.filter((c) => c.relativeError <= flags.tolerance).length} passed, ${checks.filter((c) => c.relativeError > flags.tolerance).length} failed (tolerance ${flags.tolerance})\n`);
-    return setExit(worst <= flags.tolerance ? 0 : 1);
+    const failed = checks.filter((c) => !passes(c)).length;
+    io.stdout(`${checks.length - failed} passed, ${failed} failed (tolerance ${flags.tolerance})\n`);
+    return setExit(failed === 0 ? 0 : 1);
   });
 }

@@ -12,6 +12,7 @@ import { runCommand } from './run.js';
 import { trainCommand } from './train.js';
 import { gradcheckCommand } from './gradcheck.js';
 import { Reported } from './exec-common.js';
+import { LayerDataError } from '../index.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -45,6 +46,10 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
       return 2;
     }
     if (e instanceof Reported) return 1;
+    if (e instanceof LayerDataError) {
+      io.stderr(`densegraph: error: ${e.message}\n`);
+      return 1;
+    }
     if (e instanceof UsageError) {
       io.stderr(`densegraph: error: ${e.message}\n`);
       return 2;

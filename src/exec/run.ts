@@ -14,6 +14,9 @@ import type { WeightStore } from './weights.js';
 /** A model densegraph can draw but not run (a layer kind without a forward pass). */
 export class NotRunnableError extends Error {}
 
+/** A layer refused the data it was given (an Embedding index out of range, …): a user error. */
+export class LayerDataError extends Error {}
+
 export interface RunContext {
   readonly tape: Tape;
   readonly training: boolean;
@@ -57,7 +60,13 @@ function callLayer(layer: CompiledLayer, inputs: Var[], ctx: RunContext, prefix:
     rng: ctx.rng,
     updateWeight: (name, value) => void ctx.updates.set(`${prefix}${layer.name}/${name}`, value),
   };
-  return [def.forward(fctx, layer.config, inputs, weights)];
+  try {
+    return [def.forward(fctx, layer.config, inputs, weights)];
+  } catch (e) {
+    // Layers throw RangeError for data they cannot take; name the layer for the user.
+    if (e instanceof RangeError) throw new LayerDataError(`layer '${prefix}${layer.name}' (${layer.className}): ${e.message}`);
+    throw e;
+  }
 }
 
 /** The model's outputs for `inputs` (one per model input, in order). */

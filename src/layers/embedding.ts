@@ -26,6 +26,7 @@ export const embedding = defineLayer({
     'mask_zero', 'weights', 'lora_rank', 'lora_alpha', 'quantization_config',
   ],
   arity: 'one',
+  takesIndices: true,
   schema: {
     input_dim: { type: 'int', min: 1, required: true, doc: 'Size of the vocabulary: the largest index + 1.' },
     output_dim: { type: 'int', min: 1, required: true, doc: 'Size of each embedding vector.' },

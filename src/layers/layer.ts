@@ -52,6 +52,8 @@ export interface LayerDef<S extends Schema = Schema> {
    * first layer of a Sequential model, e.g. Keras 2's `Embedding(input_length=10)`.
    */
   impliedInputShape?(config: ConfigOf<S>): Dim[] | undefined;
+  /** The layer reads its input as integer indices (Embedding), not as features. */
+  readonly takesIndices?: boolean;
   /**
    * The forward pass, composed of the differentiable ops of exec/ops.ts so that its backward
    * pass follows from theirs. `weights` are by Keras variable name.

@@ -100,4 +100,12 @@ describe('training the seed tutorial', () => {
     expect(valAcc[valAcc.length - 1]).toBeGreaterThanOrEqual(0.97);
     expect(h.history['loss']![59]).toBeLessThan(h.history['loss']![0]!);
   });
+
+  it("the Dense(3, input_dim=4, activation='softmax') layer reaches ≥ 90% on iris with one-hot labels", () => {
+    const m = compileSpec(readFixture('fixtures/seed/output-softmax.yaml'));
+    const table = parseCsv(readFixture('fixtures/data/iris.csv'), 'iris.csv', { oneHot: true }).table!;
+    expect(table.classes).toEqual(['Iris-setosa', 'Iris-versicolor', 'Iris-virginica']);
+    const h = fit(m, initWeights(m, 0), [table.x], [table.y!], { loss: 'categorical_crossentropy', optimizer: 'adam', learningRate: 0.05, epochs: 100, batchSize: 32, seed: 0 });
+    expect(h.history['accuracy']![99]).toBeGreaterThanOrEqual(0.9);
+  });
 });
