@@ -53,6 +53,11 @@ const scaleAll = (factor) => (weights) => {
   for (const t of weights.values()) for (let i = 0; i < t.data.length; i++) t.data[i] = Math.fround(t.data[i] * factor);
 };
 
+/** Replaces some weights with the given nested arrays. */
+const setWeights = (values) => (weights) => {
+  for (const [name, value] of Object.entries(values)) weights.set(name, api.fromNested(value, 'float32'));
+};
+
 /** BatchNormalization's four vectors away from their initial 1, 0, 0, 1. */
 function batchNormWeights(layer) {
   return (weights) => {
@@ -79,9 +84,11 @@ const CASES = [
   { name: 'dense-8-relu', model: 'fixtures/seed/dense-8-relu.yaml', batch: 8, seed: 3, inputScale: 2 },
   { name: 'hidden-relu', model: 'fixtures/seed/hidden-relu.yaml', batch: 8, seed: 4, inputScale: 2 },
   { name: 'output-sigmoid', model: 'fixtures/seed/output-sigmoid.yaml', batch: 8, seed: 5, inputScale: 2 },
-  // Saturated sigmoid: σ(z) rounds to 1 or falls below 1e-7 for some rows, so both clip bounds
-  // of binary cross-entropy are active (zero gradient there, loss capped at 15.942 / 16.118).
-  { name: 'output-sigmoid.saturated', model: 'fixtures/seed/output-sigmoid.yaml', batch: 8, seed: 6, inputScale: 4, tweak: scaleAll(400) },
+  // Saturated sigmoid: z = 9.0, 18.1, −21.4, −2.6, 1.8, 19.1, −24.8, −4.6 for the 8 rows, so
+  // σ(z) rounds to 1 or falls below 1e-7 in four of them (targets 1, 0, 0, 1: two right, two
+  // wrong) and both clip bounds of binary cross-entropy are active: zero gradient from those
+  // rows, their loss capped at 15.942 (y=0, p=1) and 16.118 (y=1, p<1e-7).
+  { name: 'output-sigmoid.saturated', model: 'fixtures/seed/output-sigmoid.yaml', batch: 8, seed: 6, inputScale: 4, tweak: setWeights({ 'dense/kernel': [[14], [-10], [8]], 'dense/bias': [-1] }) },
   { name: 'output-softmax', model: 'fixtures/seed/output-softmax.yaml', batch: 8, seed: 7, inputScale: 2 },
   { name: 'small-mlp', model: 'fixtures/models/small-mlp.yaml', batch: 16, seed: 8, inputScale: 1.5 },
   { name: 'merge-batchnorm', model: 'fixtures/functional/merge-batchnorm.yaml', batch: 12, seed: 9, inputScale: 2, tweak: batchNormWeights('bn') },
