@@ -54,8 +54,10 @@ export class Tape {
 export function accumulate(v: Var, g: Float): void {
   if (!v.requiresGrad) return;
   if (!v.grad) {
-    v.grad = alloc(dtypeOf(v.value.data), g.length);
-    v.grad.set(g);
+    // Backward rules hand over arrays they made for this value (reshape its own gradient,
+    // which nothing reads afterwards), so the first one is kept rather than copied.
+    v.grad = dtypeOf(g) === dtypeOf(v.value.data) ? g : alloc(dtypeOf(v.value.data), g.length);
+    if (v.grad !== g) v.grad.set(g);
     return;
   }
   const acc = v.grad;

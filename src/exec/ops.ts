@@ -4,6 +4,7 @@
  * gather, broadcast). Everything else (activations, losses, layers) is composed from these.
  */
 import { accumulate, type Tape, type Var } from './autograd.js';
+import { gemmNN, gemmNT, gemmTN } from './kernels.js';
 import { alloc, dtypeOf, sizeOf, type Float, type Tensor } from './tensor.js';
 
 function like(v: Var, n: number): Float {
@@ -29,42 +30,16 @@ export function matmul(tape: Tape, x: Var, w: Var): Var {
   const X = x.value.data;
   const W = w.value.data;
   const Y = like(x, m * n);
-  for (let i = 0; i < m; i++) {
-    const yi = i * n;
-    for (let p = 0; p < k; p++) {
-      const a = X[i * k + p]!;
-      if (a === 0) continue;
-      const wp = p * n;
-      for (let j = 0; j < n; j++) Y[yi + j]! += a * W[wp + j]!;
-    }
-  }
+  gemmNN(X, W, Y, m, k, n);
   return tape.record({ shape: [...xs.slice(0, -1), n], data: Y }, [x, w], (G) => {
     if (x.requiresGrad) {
-      // dX = G · Wᵀ
       const dX = like(x, m * k);
-      for (let i = 0; i < m; i++) {
-        for (let p = 0; p < k; p++) {
-          let s = 0;
-          const wp = p * n;
-          const gi = i * n;
-          for (let j = 0; j < n; j++) s += G[gi + j]! * W[wp + j]!;
-          dX[i * k + p] = s;
-        }
-      }
+      gemmNT(G, W, dX, m, n, k); // dX = G · Wᵀ
       accumulate(x, dX);
     }
     if (w.requiresGrad) {
-      // dW = Xᵀ · G
       const dW = like(w, k * n);
-      for (let i = 0; i < m; i++) {
-        const gi = i * n;
-        for (let p = 0; p < k; p++) {
-          const a = X[i * k + p]!;
-          if (a === 0) continue;
-          const wp = p * n;
-          for (let j = 0; j < n; j++) dW[wp + j]! += a * G[gi + j]!;
-        }
-      }
+      gemmTN(X, G, dW, m, k, n); // dW = Xᵀ · G
       accumulate(w, dW);
     }
   });
@@ -108,6 +83,15 @@ function broadcastIndex(shape: readonly number[], out: readonly number[]): Int32
   return index;
 }
 
+/** Whether `shape` (leading 1s aside) equals the last axes of `out`. */
+function isTrailing(shape: readonly number[], out: readonly number[]): boolean {
+  let start = 0;
+  while (start < shape.length && shape[start] === 1) start++;
+  const core = shape.slice(start);
+  const offset = out.length - core.length;
+  return offset >= 0 && core.every((d, i) => d === out[offset + i]);
+}
+
 export interface BinaryRule {
   f(a: number, b: number): number;
   /** ∂f/∂a and ∂f/∂b at (a, b) with output y. */
@@ -129,24 +113,28 @@ export function binary(tape: Tape, a: Var, b: Var, rule: BinaryRule): Var {
   const n = sizeOf(shape);
   const A = a.value.data;
   const B = b.value.data;
-  const ia = A.length === n ? null : broadcastIndex(a.value.shape, shape);
-  const ib = B.length === n ? null : broadcastIndex(b.value.shape, shape);
+  // An operand that is a trailing block of the output (a bias, a scalar) repeats with period
+  // its length: no index table is needed for it.
+  const ia = A.length === n || isTrailing(a.value.shape, shape) ? null : broadcastIndex(a.value.shape, shape);
+  const ib = B.length === n || isTrailing(b.value.shape, shape) ? null : broadcastIndex(b.value.shape, shape);
+  const na = A.length;
+  const nb = B.length;
   const Y = like(a, n);
-  for (let i = 0; i < n; i++) Y[i] = rule.f(A[ia ? ia[i]! : i]!, B[ib ? ib[i]! : i]!);
+  for (let i = 0; i < n; i++) Y[i] = rule.f(A[ia ? ia[i]! : i % na]!, B[ib ? ib[i]! : i % nb]!);
   return tape.record({ shape, data: Y }, [a, b], (G) => {
     if (a.requiresGrad) {
-      const dA = like(a, A.length);
+      const dA = like(a, na);
       for (let i = 0; i < n; i++) {
-        const j = ia ? ia[i]! : i;
-        dA[j]! += G[i]! * rule.da(A[j]!, B[ib ? ib[i]! : i]!, Y[i]!);
+        const j = ia ? ia[i]! : i % na;
+        dA[j]! += G[i]! * rule.da(A[j]!, B[ib ? ib[i]! : i % nb]!, Y[i]!);
       }
       accumulate(a, dA);
     }
     if (b.requiresGrad) {
-      const dB = like(b, B.length);
+      const dB = like(b, nb);
       for (let i = 0; i < n; i++) {
-        const j = ib ? ib[i]! : i;
-        dB[j]! += G[i]! * rule.db(A[ia ? ia[i]! : i]!, B[j]!, Y[i]!);
+        const j = ib ? ib[i]! : i % nb;
+        dB[j]! += G[i]! * rule.db(A[ia ? ia[i]! : i % na]!, B[j]!, Y[i]!);
       }
       accumulate(b, dB);
     }

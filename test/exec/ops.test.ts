@@ -94,3 +94,29 @@ describe('gradients against float64 finite differences', () => {
     expectGradients((t, [x]) => ops.mul(t, x!, x!), [rand([4], 18)]);
   });
 });
+
+describe('matrix kernels', () => {
+  it('agree with the plain triple loop for every size around the 4×4 tiles (property)', async () => {
+    const { gemmNN, gemmNT, gemmTN } = await import('../../src/exec/kernels.js');
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 11 }), fc.integer({ min: 1, max: 11 }), fc.integer({ min: 1, max: 11 }), fc.nat(), (m, k, n, s) => {
+        const A = rand([m, k], s).data;
+        const B = rand([k, n], s + 1).data;
+        const G = rand([m, n], s + 2).data;
+        const naive = (f: (i: number, j: number) => number, rows: number, cols: number) => Float64Array.from({ length: rows * cols }, (_, x) => f(Math.floor(x / cols), x % cols));
+        const sum = (len: number, t: (p: number) => number) => Array.from({ length: len }, (_, p) => t(p)).reduce((a, b) => a + b, 0);
+        const close = (a: Float64Array, b: Float64Array) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 12));
+        const c1 = new Float64Array(m * n);
+        gemmNN(A, B, c1, m, k, n);
+        close(c1, naive((i, j) => sum(k, (p) => A[i * k + p]! * B[p * n + j]!), m, n));
+        const c2 = new Float64Array(m * k);
+        gemmNT(G, B, c2, m, n, k);
+        close(c2, naive((i, p) => sum(n, (j) => G[i * n + j]! * B[p * n + j]!), m, k));
+        const c3 = new Float64Array(k * n);
+        gemmTN(A, G, c3, m, k, n);
+        close(c3, naive((p, j) => sum(m, (i) => A[i * k + p]! * G[i * n + j]!), k, n));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
