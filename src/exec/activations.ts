@@ -263,6 +263,15 @@ export interface ActivationOptions {
 }
 
 /**
+ * The elementwise rule of an activation, for ops that fuse it (ops.dense); undefined for the
+ * activations that are not elementwise (softmax, log_softmax, glu, sparsemax) and `threshold`.
+ */
+export function elementwiseRule(name: string, options: ActivationOptions = {}): UnaryRule | undefined {
+  if (name === 'hard_sigmoid') return options.hardSigmoid === 'keras2' ? HARD_SIGMOID_KERAS2 : ACTIVATION_RULES.hard_sigmoid;
+  return Object.hasOwn(ACTIVATION_RULES, name) ? ACTIVATION_RULES[name as ElementwiseActivation] : undefined;
+}
+
+/**
  * Applies the Keras activation `name` (a name of `ACTIVATIONS` in layers/vocab.ts) to `x`.
  * `linear` returns `x` itself. Names are validated when a model is built, so an unknown one
  * here is an internal error.

@@ -366,3 +366,52 @@ export function broadcastTo(tape: Tape, x: Var, shape: readonly number[]): Var {
     accumulate(x, dX);
   });
 }
+
+/**
+ * `activation(x · w + b)` in one step: Dense's forward pass, fused. The composed form is
+ * three recorded ops with three temporary arrays; for small models the per-op overhead, not
+ * the arithmetic, is the cost (reference/executor.md). Same values and gradients as
+ * `unary(add(matmul(x, w), b), rule)`, which the tests check.
+ */
+export function dense(tape: Tape, x: Var, w: Var, b: Var | null, rule: UnaryRule | null): Var {
+  const xs = x.value.shape;
+  const [k, n] = w.value.shape as [number, number];
+  if (xs[xs.length - 1] !== k) throw new Error(`dense: last axis ${xs[xs.length - 1]} does not match ${k}`);
+  const m = x.value.data.length / k;
+  const X = x.value.data;
+  const W = w.value.data;
+  const Z = like(x, m * n);
+  gemmNN(X, W, Z, m, k, n);
+  if (b) {
+    const B = b.value.data;
+    for (let i = 0; i < m * n; i++) Z[i]! += B[i % n]!;
+  }
+  let Y = Z;
+  if (rule) {
+    Y = like(x, m * n);
+    for (let i = 0; i < m * n; i++) Y[i] = rule.f(Z[i]!);
+  }
+  const inputs = b ? [x, w, b] : [x, w];
+  return tape.record({ shape: [...xs.slice(0, -1), n], data: Y }, inputs, (G) => {
+    let D = G;
+    if (rule) {
+      D = like(x, m * n);
+      for (let i = 0; i < m * n; i++) D[i] = G[i]! * rule.df(Z[i]!, Y[i]!);
+    }
+    if (x.requiresGrad) {
+      const dX = like(x, m * k);
+      gemmNT(D, W, dX, m, n, k);
+      accumulate(x, dX);
+    }
+    if (w.requiresGrad) {
+      const dW = like(w, k * n);
+      gemmTN(X, D, dW, m, k, n);
+      accumulate(w, dW);
+    }
+    if (b?.requiresGrad) {
+      const dB = like(b, n);
+      for (let i = 0; i < m * n; i++) dB[i % n]! += D[i]!;
+      accumulate(b, dB);
+    }
+  });
+}

@@ -6,7 +6,7 @@ import { formatShape } from '../ir/shape.js';
 import type { WeightIR } from '../ir/model.js';
 import { BASE_ARGS, LEGACY_INPUT_ARGS, isShape, singleInput } from './common.js';
 import { defineLayer, shapeError, shapeOk } from './layer.js';
-import { applyActivation } from '../exec/activations.js';
+import { applyActivation, elementwiseRule } from '../exec/activations.js';
 import * as ops from '../exec/ops.js';
 
 export const dense = defineLayer({
@@ -73,9 +73,12 @@ export const dense = defineLayer({
       const scale = ops.scalar(tape, (config.lora_alpha ?? config.lora_rank) / config.lora_rank);
       kernel = ops.add(tape, kernel, ops.mul(tape, ops.matmul(tape, w['lora_kernel_a']!, w['lora_kernel_b']!), scale));
     }
+    const activation = config.activation ?? 'linear';
+    const rule = activation === 'linear' ? null : elementwiseRule(activation);
+    if (rule !== undefined) return ops.dense(tape, x!, kernel, config.use_bias ? w['bias']! : null, rule);
     let y = ops.matmul(tape, x!, kernel);
     if (config.use_bias) y = ops.add(tape, y, w['bias']!);
-    return applyActivation(tape, y, config.activation ?? 'linear');
+    return applyActivation(tape, y, activation);
   },
   activation: (config) => config.activation ?? 'linear',
 });

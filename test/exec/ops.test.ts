@@ -120,3 +120,32 @@ describe('matrix kernels', () => {
     );
   });
 });
+
+describe('fused dense', () => {
+  it('equals unary(add(matmul(x, w), b)) in values and every gradient', async () => {
+    const { ACTIVATION_RULES } = await import('../../src/exec/activations.js');
+    for (const rule of [null, ACTIVATION_RULES.tanh, ACTIVATION_RULES.sigmoid]) {
+      for (const withBias of [true, false]) {
+        const inputs = [rand([5, 3], 21), rand([3, 6], 22), rand([6], 23)];
+        const fused = (t: Tape, [x, w, b]: Parameters<Parameters<typeof gradcheck>[0]>[1]) => ops.dense(t, x!, w!, withBias ? b! : null, rule);
+        const composed = (t: Tape, [x, w, b]: Parameters<Parameters<typeof gradcheck>[0]>[1]) => {
+          let y = ops.matmul(t, x!, w!);
+          if (withBias) y = ops.add(t, y, b!);
+          return rule ? ops.unary(t, y, rule) : y;
+        };
+        const run = (f: typeof fused) => {
+          const t = new Tape('float64');
+          const vars = inputs.map((v) => t.variable(v));
+          const out = f(t, vars);
+          t.backward(out);
+          return { out: Array.from(out.value.data), grads: vars.map((v) => Array.from(v.grad ?? [])) };
+        };
+        const a = run(fused);
+        const b = run(composed);
+        a.out.forEach((v, i) => expect(v).toBeCloseTo(b.out[i]!, 12));
+        a.grads.forEach((g, j) => g.forEach((v, i) => expect(v).toBeCloseTo(b.grads[j]![i]!, 12)));
+        expectGradients(fused, inputs);
+      }
+    }
+  });
+});
