@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -110,7 +110,8 @@ describe('densegraph train', () => {
 });
 
 describe('densegraph gradcheck', () => {
-  for (const file of ['fixtures/seed/binary-classifier.yaml', 'fixtures/functional/shared-dense.yaml', 'fixtures/functional/k2-05-reshape-embedding-concat.yaml', 'fixtures/functional/nested-sequential.yaml']) {
+  const fixtures = ['fixtures/seed', 'fixtures/models', 'fixtures/functional'].flatMap((d) => readdirSync(fixturePath(d)).filter((f) => f.endsWith('.yaml')).map((f) => `${d}/${f}`));
+  for (const file of fixtures) {
     it(`passes on ${file}`, async () => {
       const r = await cli('gradcheck', fixturePath(file));
       expect(r.code, r.stdout + r.stderr).toBe(0);
