@@ -16,8 +16,35 @@ export interface Var {
 }
 
 export class Tape {
-  private readonly vars: Var[] = [];
+  private vars: Var[] = [];
+  /** Arrays of the previous pass, in the order they were handed out (see `reset`). */
+  private pool: Float[] = [];
+  private handedOut: Float[] = [];
   constructor(readonly dtype: ExecDType = 'float32') {}
+
+  /**
+   * A zeroed array for an op's output or gradient. After `reset`, a pass that runs the same
+   * ops on the same shapes gets the previous pass's arrays back instead of new ones: training
+   * reuses its buffers from step to step.
+   */
+  alloc(n: number): Float {
+    const i = this.handedOut.length;
+    let a = this.pool[i];
+    if (a && a.length === n) a.fill(0);
+    else a = alloc(this.dtype, n);
+    this.handedOut.push(a);
+    return a;
+  }
+
+  /**
+   * Starts a new pass whose arrays may be the last pass's: every value and gradient of the
+   * last pass becomes invalid, so copy out whatever must outlive it first.
+   */
+  reset(): void {
+    this.pool = this.handedOut;
+    this.handedOut = [];
+    this.vars = [];
+  }
 
   /** A value no gradient flows into (inputs, targets, constants). */
   constant(value: Tensor): Var {
@@ -41,7 +68,7 @@ export class Tape {
 
   /** Back-propagates from `root`, seeded with ones (a scalar loss) or the given gradient. */
   backward(root: Var, seed?: Float): void {
-    const g = seed ?? alloc(dtypeOf(root.value.data), root.value.data.length).fill(1);
+    const g = seed ?? this.alloc(root.value.data.length).fill(1);
     accumulate(root, g);
     for (let i = this.vars.length - 1; i >= 0; i--) {
       const v = this.vars[i]!;

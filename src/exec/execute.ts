@@ -122,6 +122,8 @@ export function fit(model: CompiledModel, weights: WeightStore, x: readonly Tens
   const accuracyKind = resolveAccuracy(outputLayer?.outputShape ?? [null, 1], y[0]!.shape, options.loss);
   const history: Record<string, number[]> = { loss: [], accuracy: [] };
   if (valRows.length) Object.assign(history, { val_loss: [], val_accuracy: [] });
+  // One tape for the whole fit: each step gets the previous step's buffers back (Tape.reset).
+  const tape = new Tape(dtype);
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const order = [...trainRows];
     if (options.shuffle ?? true) shuffle(rng, order);
@@ -130,7 +132,7 @@ export function fit(model: CompiledModel, weights: WeightStore, x: readonly Tens
     let seen = 0;
     for (let start = 0, batch = 1; start < order.length; start += batchSize, batch++) {
       const rows = order.slice(start, start + batchSize);
-      const tape = new Tape(dtype);
+      tape.reset();
       const ctx = context(tape, weights, true, rng);
       const outputs = forwardGraph(model, x.map((t) => tape.constant(cast(takeRows(t, rows), dtype))), ctx);
       const targets = y.map((t) => takeRows(t, rows));
@@ -139,7 +141,8 @@ export function fit(model: CompiledModel, weights: WeightStore, x: readonly Tens
       if (!Number.isFinite(value)) throw new DivergedError(epoch, batch, value);
       tape.backward(loss);
       optimizer.step(trainable.map((name) => ({ value: weights.get(name)!, grad: ctx.vars.get(name)?.grad ?? alloc(dtype, weights.get(name)!.data.length) })));
-      for (const [name, value2] of ctx.updates) weights.set(name, value2);
+      // New moving statistics outlive the step: copy them out of the tape's buffers.
+      for (const [name, value2] of ctx.updates) weights.set(name, { shape: value2.shape, data: value2.data.slice() });
       lossSum += value * rows.length;
       correct += accuracy(accuracyKind, targets[0]!, outputs[0]!.value) * rows.length;
       seen += rows.length;

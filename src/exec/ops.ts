@@ -7,8 +7,9 @@ import { accumulate, type Tape, type Var } from './autograd.js';
 import { gemmNN, gemmNT, gemmTN } from './kernels.js';
 import { alloc, dtypeOf, sizeOf, type Float, type Tensor } from './tensor.js';
 
-function like(v: Var, n: number): Float {
-  return alloc(dtypeOf(v.value.data), n);
+/** An array for an op's result: from the tape's pool when it matches the value's dtype. */
+function like(tape: Tape, v: Var, n: number): Float {
+  return dtypeOf(v.value.data) === tape.dtype ? tape.alloc(n) : alloc(dtypeOf(v.value.data), n);
 }
 
 function stridesOf(shape: readonly number[]): number[] {
@@ -29,16 +30,16 @@ export function matmul(tape: Tape, x: Var, w: Var): Var {
   const m = x.value.data.length / k;
   const X = x.value.data;
   const W = w.value.data;
-  const Y = like(x, m * n);
+  const Y = like(tape, x, m * n);
   gemmNN(X, W, Y, m, k, n);
   return tape.record({ shape: [...xs.slice(0, -1), n], data: Y }, [x, w], (G) => {
     if (x.requiresGrad) {
-      const dX = like(x, m * k);
+      const dX = like(tape, x, m * k);
       gemmNT(G, W, dX, m, n, k); // dX = G · Wᵀ
       accumulate(x, dX);
     }
     if (w.requiresGrad) {
-      const dW = like(w, k * n);
+      const dW = like(tape, w, k * n);
       gemmTN(X, G, dW, m, k, n); // dW = Xᵀ · G
       accumulate(w, dW);
     }
@@ -119,11 +120,11 @@ export function binary(tape: Tape, a: Var, b: Var, rule: BinaryRule): Var {
   const ib = B.length === n || isTrailing(b.value.shape, shape) ? null : broadcastIndex(b.value.shape, shape);
   const na = A.length;
   const nb = B.length;
-  const Y = like(a, n);
+  const Y = like(tape, a, n);
   for (let i = 0; i < n; i++) Y[i] = rule.f(A[ia ? ia[i]! : i % na]!, B[ib ? ib[i]! : i % nb]!);
   return tape.record({ shape, data: Y }, [a, b], (G) => {
     if (a.requiresGrad) {
-      const dA = like(a, na);
+      const dA = like(tape, a, na);
       for (let i = 0; i < n; i++) {
         const j = ia ? ia[i]! : i % na;
         dA[j]! += G[i]! * rule.da(A[j]!, B[ib ? ib[i]! : i % nb]!, Y[i]!);
@@ -131,7 +132,7 @@ export function binary(tape: Tape, a: Var, b: Var, rule: BinaryRule): Var {
       accumulate(a, dA);
     }
     if (b.requiresGrad) {
-      const dB = like(b, nb);
+      const dB = like(tape, b, nb);
       for (let i = 0; i < n; i++) {
         const j = ib ? ib[i]! : i % nb;
         dB[j]! += G[i]! * rule.db(A[ia ? ia[i]! : i % na]!, B[j]!, Y[i]!);
@@ -164,10 +165,10 @@ export interface UnaryRule {
 /** An elementwise function with its derivative. */
 export function unary(tape: Tape, x: Var, rule: UnaryRule): Var {
   const X = x.value.data;
-  const Y = like(x, X.length);
+  const Y = like(tape, x, X.length);
   for (let i = 0; i < X.length; i++) Y[i] = rule.f(X[i]!);
   return tape.record({ shape: x.value.shape, data: Y }, [x], (G) => {
-    const dX = like(x, X.length);
+    const dX = like(tape, x, X.length);
     for (let i = 0; i < X.length; i++) dX[i] = G[i]! * rule.df(X[i]!, Y[i]!);
     accumulate(x, dX);
   });
@@ -186,10 +187,10 @@ export function sum(tape: Tape, x: Var, axes?: readonly number[], keepDims = fal
   const outShape = keepDims ? kept : shape.filter((_, i) => !ax.includes(i));
   const map = broadcastIndex(kept, shape);
   const X = x.value.data;
-  const Y = like(x, sizeOf(kept));
+  const Y = like(tape, x, sizeOf(kept));
   for (let i = 0; i < X.length; i++) Y[map[i]!]! += X[i]!;
   return tape.record({ shape: outShape, data: Y }, [x], (G) => {
-    const dX = like(x, X.length);
+    const dX = like(tape, x, X.length);
     for (let i = 0; i < X.length; i++) dX[i] = G[map[i]!]!;
     accumulate(x, dX);
   });
@@ -211,7 +212,7 @@ function axisView(shape: readonly number[], axis: number): [number, number, numb
 export function softmax(tape: Tape, x: Var, axis = -1): Var {
   const [outer, n, inner] = axisView(x.value.shape, axis);
   const X = x.value.data;
-  const Y = like(x, X.length);
+  const Y = like(tape, x, X.length);
   for (let o = 0; o < outer; o++) {
     for (let k = 0; k < inner; k++) {
       const base = o * n * inner + k;
@@ -223,7 +224,7 @@ export function softmax(tape: Tape, x: Var, axis = -1): Var {
     }
   }
   return tape.record({ shape: x.value.shape, data: Y }, [x], (G) => {
-    const dX = like(x, X.length);
+    const dX = like(tape, x, X.length);
     for (let o = 0; o < outer; o++) {
       for (let k = 0; k < inner; k++) {
         const base = o * n * inner + k;
@@ -240,7 +241,7 @@ export function softmax(tape: Tape, x: Var, axis = -1): Var {
 export function logSoftmax(tape: Tape, x: Var, axis = -1): Var {
   const [outer, n, inner] = axisView(x.value.shape, axis);
   const X = x.value.data;
-  const Y = like(x, X.length);
+  const Y = like(tape, x, X.length);
   for (let o = 0; o < outer; o++) {
     for (let k = 0; k < inner; k++) {
       const base = o * n * inner + k;
@@ -253,7 +254,7 @@ export function logSoftmax(tape: Tape, x: Var, axis = -1): Var {
     }
   }
   return tape.record({ shape: x.value.shape, data: Y }, [x], (G) => {
-    const dX = like(x, X.length);
+    const dX = like(tape, x, X.length);
     for (let o = 0; o < outer; o++) {
       for (let k = 0; k < inner; k++) {
         const base = o * n * inner + k;
@@ -280,7 +281,7 @@ export function transpose(tape: Tape, x: Var, perm: readonly number[]): Var {
   const out = perm.map((p) => shape[p]!);
   const inStrides = stridesOf(shape);
   const X = x.value.data;
-  const Y = like(x, X.length);
+  const Y = like(tape, x, X.length);
   const src = new Int32Array(X.length);
   const counter = new Array<number>(out.length).fill(0);
   let offset = 0;
@@ -297,7 +298,7 @@ export function transpose(tape: Tape, x: Var, perm: readonly number[]): Var {
     }
   }
   return tape.record({ shape: out, data: Y }, [x], (G) => {
-    const dX = like(x, X.length);
+    const dX = like(tape, x, X.length);
     for (let i = 0; i < src.length; i++) dX[src[i]!] = G[i]!;
     accumulate(x, dX);
   });
@@ -312,7 +313,7 @@ export function concat(tape: Tape, xs: readonly Var[], axis = -1): Var {
   const sizes = xs.map((x) => x.value.shape[a]!);
   const total = sizes.reduce((p, q) => p + q, 0);
   const out = [...first.slice(0, a), total, ...first.slice(a + 1)];
-  const Y = like(xs[0]!, sizeOf(out));
+  const Y = like(tape, xs[0]!, sizeOf(out));
   let at = 0;
   xs.forEach((x, t) => {
     const block = sizes[t]! * inner;
@@ -324,7 +325,7 @@ export function concat(tape: Tape, xs: readonly Var[], axis = -1): Var {
     xs.forEach((x, t) => {
       const block = sizes[t]! * inner;
       if (x.requiresGrad) {
-        const dX = like(x, x.value.data.length);
+        const dX = like(tape, x, x.value.data.length);
         for (let o = 0; o < outer; o++) dX.set(G.subarray(o * total * inner + from * inner, o * total * inner + from * inner + block), o * block);
         accumulate(x, dX);
       }
@@ -338,14 +339,14 @@ export function gather(tape: Tape, table: Var, indices: Tensor): Var {
   const [v, d] = table.value.shape as [number, number];
   const I = indices.data;
   const T = table.value.data;
-  const Y = like(table, I.length * d);
+  const Y = like(tape, table, I.length * d);
   for (let i = 0; i < I.length; i++) {
     const row = I[i]!;
     if (!Number.isInteger(row) || row < 0 || row >= v) throw new RangeError(`index ${row} is outside the table of ${v} rows (indices must be integers from 0 to ${v - 1})`);
     Y.set(T.subarray(row * d, row * d + d), i * d);
   }
   return tape.record({ shape: [...indices.shape, d], data: Y }, [table], (G) => {
-    const dT = like(table, T.length);
+    const dT = like(tape, table, T.length);
     for (let i = 0; i < I.length; i++) {
       const row = I[i]!;
       for (let j = 0; j < d; j++) dT[row * d + j]! += G[i * d + j]!;
@@ -358,10 +359,10 @@ export function gather(tape: Tape, table: Var, indices: Tensor): Var {
 export function broadcastTo(tape: Tape, x: Var, shape: readonly number[]): Var {
   const map = broadcastIndex(x.value.shape, shape);
   const X = x.value.data;
-  const Y = like(x, map.length);
+  const Y = like(tape, x, map.length);
   for (let i = 0; i < map.length; i++) Y[i] = X[map[i]!]!;
   return tape.record({ shape: [...shape], data: Y }, [x], (G) => {
-    const dX = like(x, X.length);
+    const dX = like(tape, x, X.length);
     for (let i = 0; i < map.length; i++) dX[map[i]!]! += G[i]!;
     accumulate(x, dX);
   });
@@ -380,7 +381,7 @@ export function dense(tape: Tape, x: Var, w: Var, b: Var | null, rule: UnaryRule
   const m = x.value.data.length / k;
   const X = x.value.data;
   const W = w.value.data;
-  const Z = like(x, m * n);
+  const Z = like(tape, x, m * n);
   gemmNN(X, W, Z, m, k, n);
   if (b) {
     const B = b.value.data;
@@ -388,28 +389,28 @@ export function dense(tape: Tape, x: Var, w: Var, b: Var | null, rule: UnaryRule
   }
   let Y = Z;
   if (rule) {
-    Y = like(x, m * n);
+    Y = like(tape, x, m * n);
     for (let i = 0; i < m * n; i++) Y[i] = rule.f(Z[i]!);
   }
   const inputs = b ? [x, w, b] : [x, w];
   return tape.record({ shape: [...xs.slice(0, -1), n], data: Y }, inputs, (G) => {
     let D = G;
     if (rule) {
-      D = like(x, m * n);
+      D = like(tape, x, m * n);
       for (let i = 0; i < m * n; i++) D[i] = G[i]! * rule.df(Z[i]!, Y[i]!);
     }
     if (x.requiresGrad) {
-      const dX = like(x, m * k);
+      const dX = like(tape, x, m * k);
       gemmNT(D, W, dX, m, n, k);
       accumulate(x, dX);
     }
     if (w.requiresGrad) {
-      const dW = like(w, k * n);
+      const dW = like(tape, w, k * n);
       gemmTN(X, D, dW, m, k, n);
       accumulate(w, dW);
     }
     if (b?.requiresGrad) {
-      const dB = like(b, n);
+      const dB = like(tape, b, n);
       for (let i = 0; i < m * n; i++) dB[i % n]! += D[i]!;
       accumulate(b, dB);
     }

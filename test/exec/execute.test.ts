@@ -109,3 +109,35 @@ describe('training the seed tutorial', () => {
     expect(h.history['accuracy']![99]).toBeGreaterThanOrEqual(0.9);
   });
 });
+
+describe('buffers reused across training steps', () => {
+  it('the tape hands the previous pass its arrays back, zeroed', async () => {
+    const { Tape } = await import('../../src/exec/autograd.js');
+    const tape = new Tape('float32');
+    const a = tape.alloc(4).fill(7);
+    const b = tape.alloc(3);
+    tape.reset();
+    const a2 = tape.alloc(4);
+    expect(a2).toBe(a);
+    expect(Array.from(a2)).toEqual([0, 0, 0, 0]);
+    expect(tape.alloc(5)).not.toBe(b); // another size: a new array
+  });
+
+  it('do not change what training computes: two epochs in one fit equal two fits of one epoch', () => {
+    const m = compileSpec(readFixture('fixtures/functional/merge-batchnorm.yaml'));
+    const inputs = m.inputs.map((name, i) => {
+      const width = m.layers.find((l) => l.name === name)!.outputShape![1] as number;
+      return fromNested(Array.from({ length: 16 }, (_, r) => Array.from({ length: width }, (_, c) => Math.sin(r * 0.7 + c + i))));
+    });
+    const y = fromNested(Array.from({ length: 16 }, (_, r) => [r % 2, (r + 1) % 2]));
+    const options = { loss: 'binary_crossentropy', optimizer: 'sgd' as const, learningRate: 0.1, batchSize: 16, shuffle: false, seed: 0 };
+    const once = initWeights(m, 4);
+    fit(m, once, inputs, [y], { ...options, epochs: 2 });
+    const twice = initWeights(m, 4);
+    fit(m, twice, inputs, [y], { ...options, epochs: 1 });
+    fit(m, twice, inputs, [y], { ...options, epochs: 1 });
+    expect(weightsToJson(m, once)).toEqual(weightsToJson(m, twice));
+    // The moving statistics moved, and are not aliases of a reused buffer.
+    expect(weightsToJson(m, once)['bn/moving_mean']).not.toEqual(weightsToJson(m, initWeights(m, 4))['bn/moving_mean']);
+  });
+});
