@@ -12,6 +12,7 @@ interface RunFlags extends LimitFlags {
   seed: number;
   loss: string;
   dtype: 'float32' | 'float64';
+  hardSigmoid: 'keras3' | 'keras2';
   format: 'json' | 'text';
 }
 
@@ -40,6 +41,7 @@ export function runCommand(io: Io, setExit: (code: number) => void): Command {
       .addOption(new Option('--seed <n>', 'seed of the initial weights').argParser(parseSeed).default(0))
       .option('--loss <name>', 'loss for --target (Keras name)', 'mse')
       .addOption(new Option('--dtype <dtype>', 'computation precision').choices(['float32', 'float64']).default('float32'))
+      .addOption(new Option('--hard-sigmoid <form>', "hard_sigmoid as Keras 3 (x/6 + 0.5) or Keras 2 (0.2x + 0.5)").choices(['keras3', 'keras2']).default('keras3'))
       .addOption(new Option('-f, --format <format>', 'json (DESIGN.md contract) or text').choices(['json', 'text']).default('json')),
   ).action(async (path: string, flags: RunFlags) => {
     const model = await runnableModel(io, path, flags);
@@ -54,7 +56,7 @@ export function runCommand(io: Io, setExit: (code: number) => void): Command {
       checkRows(io, [...inputs, ...targets], 'inputs and targets');
       let r;
       try {
-        r = lossAndGradients(model, weights, inputs, targets, flags.loss, { dtype: flags.dtype });
+        r = lossAndGradients(model, weights, inputs, targets, flags.loss, { dtype: flags.dtype, hardSigmoid: flags.hardSigmoid });
       } catch (e) {
         if (!(e instanceof Error) || !/shape|loss/i.test(e.message)) throw e;
         report(io, [error('invalid-target', e.message)]);
@@ -67,7 +69,7 @@ export function runCommand(io: Io, setExit: (code: number) => void): Command {
         gradients: Object.fromEntries([...r.gradients].map(([name, g]) => [name, toNested({ shape: weights.get(name)!.shape, data: g })])),
       };
     } else {
-      const outputs = predict(model, weights, inputs, flags.dtype).map(toNested);
+      const outputs = predict(model, weights, inputs, flags.dtype, { hardSigmoid: flags.hardSigmoid }).map(toNested);
       result = { outputs: multi ? outputs : outputs[0] };
     }
     if (flags.format === 'json') io.stdout(`${JSON.stringify(result)}\n`);

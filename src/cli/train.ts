@@ -22,6 +22,7 @@ interface TrainFlags extends LimitFlags {
   saveWeights?: string;
   plot?: string;
   dtype: 'float32' | 'float64';
+  hardSigmoid: 'keras3' | 'keras2';
   format: 'text' | 'json';
 }
 
@@ -67,6 +68,7 @@ export function trainCommand(io: Io, setExit: (code: number) => void): Command {
       .option('--save-weights <file>', 'write the trained weights (JSON, Keras layout)')
       .option('--plot <file.svg>', 'write an SVG of loss and accuracy per epoch')
       .addOption(new Option('--dtype <dtype>', 'computation precision').choices(['float32', 'float64']).default('float32'))
+      .addOption(new Option('--hard-sigmoid <form>', "hard_sigmoid as Keras 3 (x/6 + 0.5) or Keras 2 (0.2x + 0.5)").choices(['keras3', 'keras2']).default('keras3'))
       .addOption(new Option('-f, --format <format>', 'text, or json (the history object of DESIGN.md)').choices(['text', 'json']).default('text')),
   ).action(async (path: string, flags: TrainFlags) => {
     const model = await runnableModel(io, path, flags);
@@ -106,6 +108,7 @@ export function trainCommand(io: Io, setExit: (code: number) => void): Command {
         ...(flags.validationSplit !== undefined ? { validationSplit: flags.validationSplit } : {}),
         seed: flags.seed,
         dtype: flags.dtype,
+        hardSigmoid: flags.hardSigmoid,
         // One line per epoch: rewritten in place on a terminal, plain lines in logs and CI.
         onEpoch: (epoch, logs) => io.stderr(tty ? `\r\x1b[2K${epochLine(epoch, flags.epochs, logs)}${epoch === flags.epochs ? '\n' : ''}` : `${epochLine(epoch, flags.epochs, logs)}\n`),
       });

@@ -12,14 +12,21 @@ import { forwardGraph, type RunContext } from './run.js';
 import { alloc, cast, dtypeOf, sizeOf, type ExecDType, type Float, type Tensor } from './tensor.js';
 import { weightList, type WeightStore } from './weights.js';
 
-function context(tape: Tape, weights: WeightStore, training: boolean, rng: Rng): RunContext {
-  return { tape, training, rng, weights, vars: new Map(), updates: new Map() };
+/** Options every executor entry point takes. */
+export interface ExecOptions {
+  readonly dtype?: ExecDType;
+  /** Keras 2's hard_sigmoid (0.2x + 0.5) instead of Keras 3's (x/6 + 0.5). @default 'keras3' */
+  readonly hardSigmoid?: 'keras3' | 'keras2';
+}
+
+function context(tape: Tape, weights: WeightStore, training: boolean, rng: Rng, options: ExecOptions = {}): RunContext {
+  return { tape, training, rng, weights, vars: new Map(), updates: new Map(), activationOptions: options.hardSigmoid ? { hardSigmoid: options.hardSigmoid } : {} };
 }
 
 /** Model outputs for inputs (one tensor per model input), at inference. */
-export function predict(model: CompiledModel, weights: WeightStore, inputs: readonly Tensor[], dtype: ExecDType = 'float32'): Tensor[] {
+export function predict(model: CompiledModel, weights: WeightStore, inputs: readonly Tensor[], dtype: ExecDType = 'float32', options: ExecOptions = {}): Tensor[] {
   const tape = new Tape(dtype);
-  const ctx = context(tape, weights, false, createRng(0));
+  const ctx = context(tape, weights, false, createRng(0), options);
   return forwardGraph(model, inputs.map((t) => tape.constant(cast(t, dtype))), ctx).map((v) => v.value);
 }
 
@@ -48,10 +55,10 @@ export function lossValue(model: CompiledModel, weights: WeightStore, inputs: re
 }
 
 /** Outputs, loss and the gradient of every trainable weight for one batch (inference mode). */
-export function lossAndGradients(model: CompiledModel, weights: WeightStore, inputs: readonly Tensor[], targets: readonly Tensor[], lossName: string, options: { dtype?: ExecDType; fromLogits?: boolean } = {}): LossResult {
+export function lossAndGradients(model: CompiledModel, weights: WeightStore, inputs: readonly Tensor[], targets: readonly Tensor[], lossName: string, options: ExecOptions & { fromLogits?: boolean } = {}): LossResult {
   const dtype = options.dtype ?? 'float32';
   const tape = new Tape(dtype);
-  const ctx = context(tape, weights, false, createRng(0));
+  const ctx = context(tape, weights, false, createRng(0), options);
   const outputs = forwardGraph(model, inputs.map((t) => tape.constant(cast(t, dtype))), ctx);
   const loss = totalLoss(tape, lossName, outputs, targets, options.fromLogits ?? false);
   tape.backward(loss);
@@ -63,7 +70,7 @@ export function lossAndGradients(model: CompiledModel, weights: WeightStore, inp
   return { outputs: outputs.map((o) => o.value), loss: loss.value.data[0]!, gradients };
 }
 
-export interface FitOptions {
+export interface FitOptions extends ExecOptions {
   readonly loss: string;
   readonly optimizer?: 'sgd' | 'adam' | 'rmsprop';
   readonly learningRate?: number;
@@ -72,7 +79,6 @@ export interface FitOptions {
   readonly shuffle?: boolean;
   readonly validationSplit?: number;
   readonly seed?: number;
-  readonly dtype?: ExecDType;
   /** Called after each epoch with its logs (for progress lines). */
   readonly onEpoch?: (epoch: number, logs: Record<string, number>) => void;
 }
@@ -133,7 +139,7 @@ export function fit(model: CompiledModel, weights: WeightStore, x: readonly Tens
     for (let start = 0, batch = 1; start < order.length; start += batchSize, batch++) {
       const rows = order.slice(start, start + batchSize);
       tape.reset();
-      const ctx = context(tape, weights, true, rng);
+      const ctx = context(tape, weights, true, rng, options);
       const outputs = forwardGraph(model, x.map((t) => tape.constant(cast(takeRows(t, rows), dtype))), ctx);
       const targets = y.map((t) => takeRows(t, rows));
       const loss = totalLoss(tape, options.loss, outputs, targets, false);
@@ -152,7 +158,7 @@ export function fit(model: CompiledModel, weights: WeightStore, x: readonly Tens
     if (valRows.length) {
       const vx = x.map((t) => takeRows(t, valRows));
       const vy = y.map((t) => takeRows(t, valRows));
-      const r = lossAndGradients(model, weights, vx, vy, options.loss, { dtype });
+      const r = lossAndGradients(model, weights, vx, vy, options.loss, { dtype, ...(options.hardSigmoid ? { hardSigmoid: options.hardSigmoid } : {}) });
       history['val_loss']!.push(r.loss);
       history['val_accuracy']!.push(accuracy(accuracyKind, vy[0]!, r.outputs[0]!));
     }

@@ -6,6 +6,7 @@
 import type { CompiledLayer, CompiledModel, TensorRef } from '../ir/model.js';
 import { layerDef } from '../layers/registry.js';
 import type { ForwardContext } from '../layers/layer.js';
+import type { ActivationOptions } from './activations.js';
 import type { Tape, Var } from './autograd.js';
 import type { Rng } from './random.js';
 import type { Tensor } from './tensor.js';
@@ -26,6 +27,7 @@ export interface RunContext {
   readonly vars: Map<string, Var>;
   /** New values of non-trainable weights produced by this pass (moving statistics). */
   readonly updates: Map<string, Tensor>;
+  readonly activationOptions: ActivationOptions;
 }
 
 /** Layers of a model (nested ones included) that have no forward pass. */
@@ -59,6 +61,7 @@ function callLayer(layer: CompiledLayer, inputs: Var[], ctx: RunContext, prefix:
     training: ctx.training,
     rng: ctx.rng,
     updateWeight: (name, value) => void ctx.updates.set(`${prefix}${layer.name}/${name}`, value),
+    activationOptions: ctx.activationOptions,
   };
   try {
     return [def.forward(fctx, layer.config, inputs, weights)];

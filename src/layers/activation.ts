@@ -22,6 +22,6 @@ export const activation = defineLayer({
     return isShape(input) ? shapeOk(input) : input;
   },
   weights: () => [],
-  forward: (ctx, config, [x]) => applyActivation(ctx.tape, x!, config.activation),
+  forward: (ctx, config, [x]) => applyActivation(ctx.tape, x!, config.activation, ctx.activationOptions),
   activation: (config) => config.activation,
 });

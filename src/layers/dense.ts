@@ -74,11 +74,11 @@ export const dense = defineLayer({
       kernel = ops.add(tape, kernel, ops.mul(tape, ops.matmul(tape, w['lora_kernel_a']!, w['lora_kernel_b']!), scale));
     }
     const activation = config.activation ?? 'linear';
-    const rule = activation === 'linear' ? null : elementwiseRule(activation);
+    const rule = activation === 'linear' ? null : elementwiseRule(activation, ctx.activationOptions);
     if (rule !== undefined) return ops.dense(tape, x!, kernel, config.use_bias ? w['bias']! : null, rule);
     let y = ops.matmul(tape, x!, kernel);
     if (config.use_bias) y = ops.add(tape, y, w['bias']!);
-    return applyActivation(tape, y, activation);
+    return applyActivation(tape, y, activation, ctx.activationOptions);
   },
   activation: (config) => config.activation ?? 'linear',
 });

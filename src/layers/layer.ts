@@ -1,5 +1,6 @@
 /** What every layer kind file exports: the whole layer in one definition (STYLE.md rule 1). */
 import type { Tape, Var } from '../exec/autograd.js';
+import type { ActivationOptions } from '../exec/activations.js';
 import type { Rng } from '../exec/random.js';
 import type { Tensor } from '../exec/tensor.js';
 import type { WeightIR } from '../ir/model.js';
@@ -27,6 +28,8 @@ export interface ForwardContext {
   readonly rng: Rng;
   /** Sets a new value of a non-trainable weight (BatchNormalization's moving statistics). */
   updateWeight(name: string, value: Tensor): void;
+  /** Which formulas activations follow where Keras versions differ (Keras 2's hard_sigmoid). */
+  readonly activationOptions: ActivationOptions;
 }
 
 export interface LayerDef<S extends Schema = Schema> {

@@ -129,3 +129,13 @@ describe('densegraph gradcheck', () => {
     expect(existsSync(join(dir, 'never.json'))).toBe(false);
   });
 });
+
+describe('--hard-sigmoid', () => {
+  it("selects Keras 2's 0.2x + 0.5 instead of Keras 3's x/6 + 0.5", async () => {
+    const model = write('hs.yaml', 'layers:\n  - Activation: {activation: hard_sigmoid, input_dim: 1}\n');
+    const k3 = JSON.parse((await cli('run', model, '--input', '[[1.5]]')).stdout).outputs[0][0];
+    const k2 = JSON.parse((await cli('run', model, '--input', '[[1.5]]', '--hard-sigmoid', 'keras2')).stdout).outputs[0][0];
+    expect(k3).toBeCloseTo(1.5 / 6 + 0.5, 6);
+    expect(k2).toBeCloseTo(0.2 * 1.5 + 0.5, 6);
+  });
+});

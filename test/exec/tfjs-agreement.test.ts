@@ -73,7 +73,7 @@ afterAll(() => {
 /** densegraph in training mode (batch statistics), as `fit` runs a batch, without the update. */
 function trainingLossAndGradients(model: CompiledModel, weights: WeightStore, inputs: Tensor[], targets: Tensor[], loss: string) {
   const tape = new Tape('float32');
-  const ctx: RunContext = { tape, training: true, rng: createRng(0), weights, vars: new Map(), updates: new Map() };
+  const ctx: RunContext = { tape, training: true, rng: createRng(0), weights, vars: new Map(), updates: new Map(), activationOptions: {} };
   const outputs = forwardGraph(model, inputs.map((t) => tape.constant(t)), ctx);
   let total: Var | undefined;
   outputs.forEach((out, i) => {

@@ -69,7 +69,7 @@ export function runLayer(kind: LayerKind, raw: Record<string, unknown>, inputs: 
   checkDeclared(kind, cfg, tensors, wt);
   const tape = new Tape('float64');
   const updates = new Map<string, Tensor>();
-  const ctx: ForwardContext = { tape, training: options.training ?? false, rng: options.rng ?? createRng(0), updateWeight: (n, v) => void updates.set(n, v) };
+  const ctx: ForwardContext = { tape, training: options.training ?? false, rng: options.rng ?? createRng(0), updateWeight: (n, v) => void updates.set(n, v), activationOptions: {} };
   const ins = tensors.map((x) => tape.variable(x));
   const w = Object.fromEntries(Object.entries(wt).map(([n, x]) => [n, tape.variable(x)]));
   const out = LAYERS[kind].forward!(ctx, cfg, ins, w);
@@ -101,7 +101,7 @@ export function expectLayerGradients(kind: LayerKind, raw: Record<string, unknow
     const w: Record<string, Var> = {};
     trainable.forEach((n, i) => (w[n] = vars[varying.length + i]!));
     for (const n of frozen) w[n] = tape.constant(cast(weights[n]!, 'float64'));
-    const ctx: ForwardContext = { tape, training: options.training ?? false, rng: createRng(options.seed ?? 0), updateWeight: () => {} };
+    const ctx: ForwardContext = { tape, training: options.training ?? false, rng: createRng(options.seed ?? 0), updateWeight: () => {}, activationOptions: {} };
     return LAYERS[kind].forward!(ctx, cfg, ins, w);
   };
   const differentiated = [...varying, ...trainable.map((n) => weights[n]!)];

@@ -97,7 +97,7 @@ describe('Embedding', () => {
     const tape = new Tape('float32');
     const def = LAYERS.Embedding;
     const cfg = config('Embedding', { input_dim: 3, output_dim: 2 });
-    const out = def.forward!({ tape, training: false, rng: createRng(0), updateWeight: () => {} }, cfg, [tape.constant({ shape: [1], data: Float32Array.from([1]) })], {
+    const out = def.forward!({ tape, training: false, rng: createRng(0), updateWeight: () => {}, activationOptions: {} }, cfg, [tape.constant({ shape: [1], data: Float32Array.from([1]) })], {
       embeddings: tape.variable({ shape: [3, 2], data: Float32Array.from([0, 1, 2, 3, 4, 5]) }),
     });
     expect(out.value.data).toBeInstanceOf(Float32Array);
