@@ -416,3 +416,8 @@ export function dense(tape: Tape, x: Var, w: Var, b: Var | null, rule: UnaryRule
     }
   });
 }
+
+/** `1 / sqrt(v + epsilon)` with its derivative `-y³ / 2`: the normalisation layers' divisor. */
+export function rsqrt(tape: Tape, v: Var, epsilon: number): Var {
+  return unary(tape, v, { f: (x) => 1 / Math.sqrt(x + epsilon), df: (_x, y) => -0.5 * y * y * y });
+}

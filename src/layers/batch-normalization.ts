@@ -9,7 +9,7 @@
  * axes) and the TensorFlow-only renorm and virtual-batch arguments; those are read here too.
  * Keras: https://keras.io/api/layers/normalization_layers/batch_normalization/
  */
-import type { Tape, Var } from '../exec/autograd.js';
+import type { Var } from '../exec/autograd.js';
 import * as ops from '../exec/ops.js';
 import { alloc, dtypeOf, type Tensor } from '../exec/tensor.js';
 import type { WeightIR } from '../ir/model.js';
@@ -27,11 +27,6 @@ function paramShape(axis: number | readonly number[], virtualBatch: number | nul
   const shape = input.map((_, i) => (axes.includes(i) ? sizes[axes.indexOf(i)]! : 1));
   if ((virtualBatch ?? null) !== null) shape.splice(1, 0, 1);
   return shape;
-}
-
-/** `1 / sqrt(v + epsilon)` with its derivative `-y³ / 2`, as one elementwise op. */
-function rsqrt(tape: Tape, v: Var, epsilon: number): Var {
-  return ops.unary(tape, v, { f: (x) => 1 / Math.sqrt(x + epsilon), df: (_x, y) => -0.5 * y * y * y });
 }
 
 /** Keras's momentum rule, `moving · momentum + batch · (1 − momentum)`, in the moving value's dtype. */
@@ -127,7 +122,7 @@ export const batchNormalization = defineLayer({
     }
     // ops.batch_normalization's arrangement: per-channel inv = gamma / sqrt(var + ε) and
     // res = beta − mean · inv first, so only two operations run over the whole input.
-    let inv = rsqrt(tape, variance, config.epsilon);
+    let inv = ops.rsqrt(tape, variance, config.epsilon);
     if (config.scale) inv = ops.mul(tape, inv, view(w['gamma']!));
     const shift = ops.mul(tape, mean, inv);
     const res = ops.sub(tape, config.center ? view(w['beta']!) : ops.scalar(tape, 0), shift);

@@ -5,7 +5,7 @@
  * `[input_shape[a] for a in axis]` in the order given, so those sizes must be known.
  * Keras: https://keras.io/api/layers/normalization_layers/layer_normalization/
  */
-import type { Tape, Var } from '../exec/autograd.js';
+import type { Var } from '../exec/autograd.js';
 import * as ops from '../exec/ops.js';
 import type { WeightIR } from '../ir/model.js';
 import type { Shape } from '../ir/shape.js';
@@ -15,11 +15,6 @@ import { defineLayer, shapeOk, type ShapeResult } from './layer.js';
 function paramShape(axis: number | readonly number[], input: Shape): number[] | ShapeResult {
   const axes = resolveAxes('LayerNormalization', axis, input);
   return Array.isArray(axes) ? knownAxisSizes('LayerNormalization', axes, input) : axes;
-}
-
-/** `1 / sqrt(v + epsilon)` with its derivative `-y³ / 2`, as one elementwise op. */
-function rsqrt(tape: Tape, v: Var, epsilon: number): Var {
-  return ops.unary(tape, v, { f: (x) => 1 / Math.sqrt(x + epsilon), df: (_x, y) => -0.5 * y * y * y });
 }
 
 export const layerNormalization = defineLayer({
@@ -72,7 +67,7 @@ export const layerNormalization = defineLayer({
     // Biased variance over `axis` (ops.moments / ops.var in Keras).
     const mean = ops.mean(tape, x, axes, true);
     const centred = ops.sub(tape, x, mean);
-    const inv = rsqrt(tape, ops.mean(tape, ops.mul(tape, centred, centred), axes, true), config.epsilon);
+    const inv = ops.rsqrt(tape, ops.mean(tape, ops.mul(tape, centred, centred), axes, true), config.epsilon);
     if (config.rms_scaling) {
       // Keras divides by sqrt(variance + ε) here, not by the root mean square its docs name:
       // the input is not centred, but its mean still enters through the variance.

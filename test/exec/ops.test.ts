@@ -4,19 +4,7 @@ import { Tape } from '../../src/exec/autograd.js';
 import { gradcheck } from '../../src/exec/gradcheck.js';
 import * as ops from '../../src/exec/ops.js';
 import { fromNested, toNested, type Tensor } from '../../src/exec/tensor.js';
-
-/** Random float64 tensor of a shape, values in [-2, 2] away from 0 (kinks of max/min/abs). */
-function rand(shape: number[], seed: number): Tensor {
-  let s = seed;
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    const u = s / 2147483648;
-    data[i] = (u < 0.5 ? -1 : 1) * (0.1 + 1.9 * Math.abs(u * 2 - 1));
-  }
-  return { shape, data };
-}
+import { rand } from '../layers/forward-helpers.js';
 
 /** The one helper every op goes through: gradients against float64 finite differences. */
 function expectGradients(fn: Parameters<typeof gradcheck>[0], inputs: Tensor[]) {

@@ -13,7 +13,7 @@
  * Tolerance (shared/reference/executor.md): |densegraph − tfjs| ≤ 1e-6 + 1e-5·|tfjs| for every
  * number. TFJS_AGREEMENT_REPORT=1 prints the largest differences seen.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tape, type Var } from '../../src/exec/autograd.js';
