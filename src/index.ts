@@ -97,7 +97,7 @@ export function compileOrThrow(model: ModelIR): { compiled: CompiledModel; warni
 }
 
 // The reference executor.
-export { predict, lossAndGradients, lossValue, fit, DivergedError, type FitOptions, type History, type LossResult } from './exec/execute.js';
+export { predict, evaluate, lossAndGradients, lossValue, fit, DivergedError, type FitOptions, type History, type LossResult } from './exec/execute.js';
 export { initWeights, readWeights, weightsToJson, weightList, type WeightStore } from './exec/weights.js';
 export { unrunnableLayers, NotRunnableError, LayerDataError } from './exec/run.js';
 export { parseCsv, parseJsonArray, type Table, type CsvOptions } from './exec/data.js';

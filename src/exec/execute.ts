@@ -54,6 +54,14 @@ export function lossValue(model: CompiledModel, weights: WeightStore, inputs: re
   return totalLoss(tape, lossName, outputs, targets, false).value.data[0]!;
 }
 
+/** Keras's `evaluate`: the loss and accuracy of a model on data, at inference. */
+export function evaluate(model: CompiledModel, weights: WeightStore, x: readonly Tensor[], y: readonly Tensor[], lossName: string, options: ExecOptions = {}): { loss: number; accuracy: number } {
+  const r = lossAndGradients(model, weights, x, y, lossName, options);
+  const outputLayer = model.layers.find((l) => l.name === model.outputs[0]!.layer);
+  const kind = resolveAccuracy(outputLayer?.outputShape ?? [null, 1], y[0]!.shape, lossName);
+  return { loss: r.loss, accuracy: accuracy(kind, y[0]!, r.outputs[0]!) };
+}
+
 /** Outputs, loss and the gradient of every trainable weight for one batch (inference mode). */
 export function lossAndGradients(model: CompiledModel, weights: WeightStore, inputs: readonly Tensor[], targets: readonly Tensor[], lossName: string, options: ExecOptions & { fromLogits?: boolean } = {}): LossResult {
   const dtype = options.dtype ?? 'float32';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fit, lossAndGradients, lossValue, predict } from '../../src/exec/execute.js';
+import { evaluate, fit, lossAndGradients, lossValue, predict } from '../../src/exec/execute.js';
 import { gradcheckModel } from '../../src/exec/gradcheck.js';
 import { parseCsv } from '../../src/exec/data.js';
 import { fromNested, toNested } from '../../src/exec/tensor.js';
@@ -98,6 +98,12 @@ describe('training the seed tutorial', () => {
     const h = fit(seed, w, [table.x], [table.y!], { loss: 'binary_crossentropy', optimizer: 'adam', learningRate: 0.01, epochs: 60, batchSize: 32, validationSplit: 0.2, seed: 0 });
     const valAcc = h.history['val_accuracy']!;
     expect(valAcc[valAcc.length - 1]).toBeGreaterThanOrEqual(0.97);
+    // evaluate() on the same validation rows gives the history's last entries.
+    const n = table.x.shape[0]!;
+    const rows = (t: typeof table.x) => ({ shape: [n - Math.floor(n * 0.8), ...t.shape.slice(1)], data: t.data.slice(Math.floor(n * 0.8) * (t.data.length / n)) });
+    const e = evaluate(seed, w, [rows(table.x)], [rows(table.y!)], 'binary_crossentropy');
+    expect(e.accuracy).toBe(valAcc[valAcc.length - 1]);
+    expect(e.loss).toBeCloseTo(h.history['val_loss']![59]!, 6);
     expect(h.history['loss']![59]).toBeLessThan(h.history['loss']![0]!);
   });
 
