@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { LAYERS, LAYER_KINDS, gradcheckModel, initWeights, lossAndGradients, lossValue, predict, type CompiledModel, type Tensor } from '../index.js';
 import { createRng } from '../exec/random.js';
-import { parseSeed, runnableModel } from './exec-common.js';
+import { parsePositive, parseSeed, runnableModel } from './exec-common.js';
 import type { Io } from './io.js';
 import { withLimitOptions, type LimitFlags } from './options.js';
 
@@ -29,7 +29,7 @@ export function gradcheckCommand(io: Io, setExit: (code: number) => void): Comma
       .description('check every analytic gradient against central finite differences in float64')
       .argument('<model>', 'model file, or - for stdin')
       .addOption(new Option('--seed <n>', 'seed of the weights, inputs and targets').argParser(parseSeed).default(0))
-      .addOption(new Option('--tolerance <x>', 'largest relative error accepted').argParser(Number).default(1e-5)),
+      .addOption(new Option('--tolerance <x>', 'largest relative error accepted').argParser(parsePositive).default(1e-5)),
   ).action(async (path: string, flags: GradcheckFlags) => {
     const model: CompiledModel = await runnableModel(io, path, flags);
     const weights = initWeights(model, flags.seed, 'float64');

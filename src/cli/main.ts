@@ -23,7 +23,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
   };
   const debug = argv.includes('--debug');
   const program = new Command('densegraph')
-    .description('Compile Keras-style models to Graphviz DOT/SVG diagrams and summaries.')
+    .description('Compile Keras-style models to diagrams (DOT, SVG, PNG, Mermaid) and summaries, and run, train and gradient-check them.')
     .version(pkg.version, '-V, --version')
     .option('--debug', 'print the stack trace of internal errors')
     .showHelpAfterError('(run with --help for usage)')

@@ -1,5 +1,5 @@
 /** `densegraph train`: fit a model on a CSV file, as Keras's `fit`. */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { curvesSvg, DivergedError, error, fit, weightsToJson, type CompiledModel } from '../index.js';
 import { parseCsv } from '../index.js';
@@ -28,7 +28,7 @@ interface TrainFlags extends LimitFlags {
 
 function parseFraction(value: string): number {
   const n = Number(value);
-  if (!(n >= 0 && n < 1)) throw new (class extends Error {})('expected a fraction from 0 to below 1');
+  if (!(n >= 0 && n < 1)) throw new InvalidArgumentError('expected a fraction from 0 to below 1, e.g. 0.2.');
   return n;
 }
 

@@ -139,3 +139,22 @@ describe('--hard-sigmoid', () => {
     expect(k2).toBeCloseTo(0.2 * 1.5 + 0.5, 6);
   });
 });
+
+describe('executor usage errors: exit code 2', () => {
+  for (const argv of [
+    ['train', seed, '--data', 'x.csv', '--validation-split', '2'],
+    ['train', seed, '--data', 'x.csv', '--epochs', '0'],
+    ['train', seed, '--data', 'x.csv', '--optimizer', 'adagrad'],
+    ['train', seed],
+    ['run', seed],
+    ['run', seed, '--input', '[[1,2,3,4]]', '--dtype', 'float16'],
+    ['gradcheck', seed, '--seed', '-1'],
+    ['gradcheck', seed, '--tolerance', 'abc'],
+  ]) {
+    it(argv.slice(2).join(' ') || argv[0]!, async () => {
+      const r = await cli(...argv);
+      expect(r.code).toBe(2);
+      expect(r.stderr).not.toBe('');
+    });
+  }
+});
