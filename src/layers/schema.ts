@@ -4,6 +4,7 @@
  * in the docs are all derived from it (STYLE.md rule 3).
  */
 import type { Dim } from '../ir/shape.js';
+import { resolveInitializer } from '../exec/initializers.js';
 import { didYouMean } from '../ir/suggest.js';
 import {
   ACTIVATIONS, CONSTRAINT_NAMES, DTYPES, DTYPE_POLICIES, INITIALIZER_NAMES, REGULARIZER_NAMES,
@@ -172,8 +173,18 @@ export function checkValue(field: FieldSpec, value: unknown): ValueCheck {
         message: `unknown activation '${value}'.${didYouMean(value, ACTIVATIONS)}`,
         hint: `valid activations: ${ACTIVATIONS.join(', ')}`,
       };
-    case 'initializer':
-      return checkKerasObject(value, 'initializer', initializerClass, INITIALIZER_NAMES);
+    case 'initializer': {
+      const checked = checkKerasObject(value, 'initializer', initializerClass, INITIALIZER_NAMES);
+      if (!checked.ok) return checked;
+      // The initializer's own arguments (gain, stddev, mode, …) are checked where they are
+      // defined, so a bad one is reported here and not when the model first runs.
+      try {
+        resolveInitializer(checked.value);
+      } catch (e) {
+        return { ok: false, message: (e as Error).message };
+      }
+      return checked;
+    }
     case 'regularizer':
       return checkKerasObject(value, 'regularizer', regularizerClass, REGULARIZER_NAMES);
     case 'constraint':

@@ -124,3 +124,11 @@ describe('schema types added for the layer set', () => {
     expect(fieldTypeText(fields.permutation)).toBe('permutation of 1…n');
   });
 });
+
+describe('initializer arguments', () => {
+  it('are checked when the model is built, not when it first runs', () => {
+    const { issues } = validateConfig('Dense', denseSchema, { units: 3, kernel_initializer: { class_name: 'Orthogonal', config: { gain: 'x' } } });
+    expect(issues[0]!.message).toContain("initializer 'Orthogonal': 'gain' must be a finite number");
+    expect(validateConfig('Dense', denseSchema, { units: 3, kernel_initializer: { class_name: 'VarianceScaling', config: { mode: 'fan_out' } } }).issues).toEqual([]);
+  });
+});
