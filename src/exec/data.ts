@@ -41,6 +41,9 @@ export function parseCsv(text: string, file: string, options: CsvOptions = {}): 
     return { diagnostics: [error('invalid-csv', `malformed CSV: ${err.message.replace(/^Invalid Record Length: /, '')}`, { file, ...(err.lines ? { line: err.lines } : {}) })] };
   }
   if (rows.length === 0) return { diagnostics: [error('empty-data', 'the CSV file has no rows', { file })] };
+  if (rows.length === 1 && rows[0]!.some((c) => !isNumber(c))) {
+    return { diagnostics: [error('empty-data', 'the CSV file has only a header row and no data', { file, line: 1 })] };
+  }
   // A header is a first row with a text cell where the second row has a number.
   const hasHeader = rows.length > 1 && rows[0]!.some((c, i) => !isNumber(c) && isNumber(rows[1]![i] ?? ''));
   const header = hasHeader ? rows[0]! : undefined;

@@ -158,3 +158,12 @@ describe('executor usage errors: exit code 2', () => {
     });
   }
 });
+
+describe('data files without data', () => {
+  it('a CSV with only a header row, and an empty one', async () => {
+    const header = write('header.csv', 'a,b,c,d,label\n');
+    expect((await cli('train', seed, '--data', header)).stderr).toMatch(/header\.csv:1: error: the CSV file has only a header row and no data/);
+    const empty = write('empty.csv', '');
+    expect((await cli('train', seed, '--data', empty)).stderr).toMatch(/empty\.csv: error: the CSV file has no rows/);
+  });
+});
