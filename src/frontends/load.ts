@@ -5,6 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { error, type Diagnostic } from '../ir/diagnostics.js';
 import type { ModelIR } from '../ir/model.js';
+import { isKerasJsonData, kerasJsonToIR } from './keras-json.js';
 import { parseSource } from './source.js';
 import { isSpecData, specToIR } from './spec.js';
 
@@ -32,18 +33,16 @@ export function parseModel(text: string, file?: string, limits: Limits = {}): Lo
   const parsed = parseSource(text, file);
   if (!parsed.source) return { diagnostics: parsed.diagnostics };
   const data = parsed.source.data;
-  if (!isSpecData(data)) {
-    const o = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
-    const keras = 'class_name' in o || 'modelTopology' in o;
+  const o = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  // A Keras to_json() / TensorFlow.js file, or something that tries to be one (its reader says what is wrong).
+  const keras = isKerasJsonData(data) || 'class_name' in o || 'modelTopology' in o;
+  if (!keras && !isSpecData(data)) {
     return {
-      diagnostics: [
-        keras
-          ? error('unsupported-format', 'this looks like a Keras to_json() or TensorFlow.js model file; this version of densegraph reads only densegraph specs', loc, 'write the model as a densegraph spec (docs/spec-format.md)')
-          : error('unknown-format', 'not a model densegraph can read: expected a densegraph spec, a mapping with a layers: list', loc, 'see docs/spec-format.md for the format'),
-      ],
+      diagnostics: [error('unknown-format', 'not a model densegraph can read: expected a densegraph spec (a mapping with a layers: list) or a Keras to_json() / TensorFlow.js model.json file', loc, 'see docs/spec-format.md for the format')],
     };
   }
-  const result = specToIR(parsed.source);
+  // Keras to_json() and TensorFlow.js model.json (its modelTopology; weights are not read).
+  const result = keras ? kerasJsonToIR(parsed.source, file) : specToIR(parsed.source);
   if (result.model && result.model.layers.length > maxLayers) {
     return {
       diagnostics: [error('too-many-layers', `the model has ${result.model.layers.length} layers, more than the limit of ${maxLayers}`, loc, 'raise the limit with --max-layers if the model is meant to be this large')],
