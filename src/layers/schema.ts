@@ -86,6 +86,8 @@ export type BuilderOptions<S extends Schema> = {
   readonly [K in keyof S as CamelCase<K & string>]?: TsOf<S[K]> | (S[K] extends { nullable: true } ? null : never);
 };
 
+const DTYPE_ALIASES: Readonly<Record<string, string>> = { float: 'float32', double: 'float64', half: 'float16' };
+
 export type ValueCheck = { ok: true; value: unknown } | { ok: false; message: string; hint?: string };
 
 function describe(value: unknown): string {
@@ -235,6 +237,8 @@ export function checkValue(field: FieldSpec, value: unknown): ValueCheck {
       if (typeof name === 'string' && ((DTYPES as readonly string[]).includes(name) || name in DTYPE_POLICIES)) {
         return { ok: true, value: name };
       }
+      // Older Keras files spell dtypes as NumPy/TensorFlow aliases (x2: "float").
+      if (typeof name === 'string' && name in DTYPE_ALIASES) return { ok: true, value: DTYPE_ALIASES[name] };
       const all = [...DTYPES, ...Object.keys(DTYPE_POLICIES)];
       return {
         ok: false,

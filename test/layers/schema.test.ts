@@ -132,3 +132,12 @@ describe('initializer arguments', () => {
     expect(validateConfig('Dense', denseSchema, { units: 3, kernel_initializer: { class_name: 'VarianceScaling', config: { mode: 'fan_out' } } }).issues).toEqual([]);
   });
 });
+
+describe('dtype aliases of older Keras files', () => {
+  it('reads float, double and half as float32, float64 and float16', () => {
+    for (const [alias, dtype] of [['float', 'float32'], ['double', 'float64'], ['half', 'float16']]) {
+      expect(checkValue(denseSchema.dtype, alias)).toEqual({ ok: true, value: dtype });
+    }
+    expect(checkValue(denseSchema.dtype, 'floot').ok).toBe(false);
+  });
+});
