@@ -119,7 +119,7 @@ export function labelView(layer: CompiledLayer, displayName: string, style: Labe
     output_shape: shapes.output,
     dtype: layer.dtype,
     activation: options.showLayerActivations && layer.activation ? layer.activation : '',
-    params: formatCount(layer.params),
+    params: layer.paramsKnown ? formatCount(layer.params) : '?',
     trainable: layer.trainable,
     has_weights: hasWeights,
     is_input: layer.className === 'InputLayer',

@@ -60,6 +60,16 @@ function weightBytes(model: CompiledModel, trainable: boolean | undefined): numb
 
 const count = formatCount;
 
+/** A layer's parameter count, `?` where it cannot be known. */
+function paramsText(layer: CompiledLayer): string {
+  return layer.paramsKnown ? count(layer.params) : '?';
+}
+
+function unknownParamsNote(model: CompiledModel): string[] {
+  const unknown = model.layers.filter((l) => !l.paramsKnown).length;
+  return unknown ? [`(${unknown} layer${unknown === 1 ? "'s" : "s'"} parameters unknown and not counted: densegraph does not know their class, or their input shape)`] : [];
+}
+
 function totalsLines(model: CompiledModel): string[] {
   return [
     `Total params: ${count(model.totalParams)} (${readableMemorySize(weightBytes(model, undefined))})`,
@@ -116,13 +126,13 @@ export function summaryText(model: CompiledModel): string {
   const lines = [`Model: "${model.name}"`, rule('┏', '┳', '┓', '━'), ...row(headers, '┃'), rule('┡', '╇', '┩', '━')];
   const layers = listedLayers(model);
   layers.forEach((layer, i) => {
-    const cells = [`${layer.name} (${layer.className})`, outputsText(layer), count(layer.params)];
+    const cells = [`${layer.name} (${layer.className})`, outputsText(layer), paramsText(layer)];
     if (!sequential) cells.push(connectedText(layer));
     lines.push(...row(cells, '│'));
     lines.push(i < layers.length - 1 ? rule('├', '┼', '┤', '─') : rule('└', '┴', '┘', '─'));
   });
   if (layers.length === 0) lines.push(rule('└', '┴', '┘', '─'));
-  lines.push(...totalsLines(model).map((l) => ` ${l}`));
+  lines.push(...[...totalsLines(model), ...unknownParamsNote(model)].map((l) => ` ${l}`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -138,12 +148,13 @@ export function summaryMarkdown(model: CompiledModel): string {
   const sequential = model.kind === 'Sequential';
   const head = sequential ? '| Layer (type) | Output Shape | Param # |\n|:--|:--|--:|' : '| Layer (type) | Output Shape | Param # | Connected to |\n|:--|:--|--:|:--|';
   const rows = listedLayers(model).map((layer) => {
-    const cells = [`${escapeMarkdownCell(layer.name)} (${layer.className})`, `\`${outputsText(layer)}\``, count(layer.params)];
+    const cells = [`${escapeMarkdownCell(layer.name)} (${escapeMarkdownCell(layer.className)})`, `\`${outputsText(layer)}\``, paramsText(layer)];
     if (!sequential) cells.push(layer.calls.flatMap((c) => c.inbound.map((r) => escapeMarkdownCell(refKerasText(r)))).join(', ') || '-');
     return `| ${cells.join(' | ')} |`;
   });
   const [t, tr, nt] = totalsLines(model);
-  return `**Model: ${escapeMarkdownCell(model.name)}**\n\n${head}\n${rows.join('\n')}\n\n${t}  \n${tr}  \n${nt}\n`;
+  const note = unknownParamsNote(model).map((l) => `  \n${l}`).join('');
+  return `**Model: ${escapeMarkdownCell(model.name)}**\n\n${head}\n${rows.join('\n')}\n\n${t}  \n${tr}  \n${nt}${note}\n`;
 }
 
 /** The DESIGN.md contract of `densegraph summary --format json`. */
@@ -159,6 +170,10 @@ export interface SummaryJson {
     trainableParams: number;
     activation: string | null;
     dtype: string;
+    /** Only when false: the parameter count is unknown (and `params` is 0). */
+    paramsKnown?: false;
+    /** Only when true: a class densegraph does not know, drawn as the file describes it. */
+    opaque?: true;
     /** Only for a shared layer: every call with its tensors and shapes. */
     calls?: { inbound: string[]; inputShapes: (number | null)[][]; outputShapes: ((number | null)[] | null)[] }[];
     /** Only for a nested model: its own summary. */
@@ -184,6 +199,8 @@ export function summaryJsonObject(model: CompiledModel): SummaryJson {
       trainableParams: l.trainableParams,
       activation: l.activation,
       dtype: l.dtype,
+      ...(l.paramsKnown ? {} : { paramsKnown: false }),
+      ...(l.opaque ? { opaque: true } : {}),
       ...(l.calls.length > 1
         ? { calls: l.calls.map((c) => ({ inbound: c.inbound.map(refText), inputShapes: c.inputShapes.map((s) => [...s]), outputShapes: c.outputShapes.map((s) => (s ? [...s] : null)) })) }
         : {}),

@@ -21,6 +21,7 @@
 import { error, hasErrors, warning, type Diagnostic, type SourceLoc } from '../ir/diagnostics.js';
 import type { LayerIR, ModelIR, ModelKind, TensorRef } from '../ir/model.js';
 import { didYouMean } from '../ir/suggest.js';
+import { resolveAlias } from '../layers/aliases.js';
 import { layerDef } from '../layers/registry.js';
 import type { ParsedSource } from './source.js';
 
@@ -282,7 +283,9 @@ function readLayer(item: unknown, path: Path, kind: ModelKind, names: ReadonlySe
     config['name'] = name;
     argLocs['name'] ??= source.locate(entryName !== undefined ? [...path, 'name'] : [...cfgPath, 'name']);
   }
-  return { className, config, calls, loc, argLocs, ...(name !== undefined ? { name } : {}) };
+  // A class the registry does not know (under none of Keras's names) is kept as it is.
+  const known = layerDef(className) ?? layerDef((resolveAlias(className, { ...config }) as { className?: string }).className ?? '');
+  return { className, config, calls, loc, argLocs, ...(name !== undefined ? { name } : {}), ...(known ? {} : { opaque: true }) };
 }
 
 function readModel(obj: Record<string, unknown>, path: Path, kind: ModelKind, r: Reader): ModelIR | undefined {

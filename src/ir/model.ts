@@ -37,6 +37,11 @@ export interface LayerIR {
   readonly argLocs?: Readonly<Record<string, SourceLoc>>;
   /** True for the InputLayer that a Sequential model creates from `input_dim`/`input_shape`. */
   readonly implicit?: boolean;
+  /**
+   * A class densegraph does not know, read from a model file (Conv2D, LSTM, a custom layer):
+   * kept as the file describes it, drawn with unknown shapes, never run.
+   */
+  readonly opaque?: boolean;
 }
 
 export type ModelKind = 'Sequential' | 'Functional';
@@ -103,6 +108,10 @@ export interface CompiledLayer {
   readonly trainable: boolean;
   /** The compiled inner model of a nested `Sequential` / `Functional` layer. */
   readonly model?: CompiledModel;
+  /** A class densegraph does not know (see LayerIR.opaque). */
+  readonly opaque: boolean;
+  /** False when the parameter count cannot be known (an opaque layer, or weights after one). */
+  readonly paramsKnown: boolean;
   readonly loc?: SourceLoc;
 }
 

@@ -144,7 +144,9 @@ function layerCall(node: CallNode, inputs: readonly Shape[], ctx: Context): Call
     const outputShapes = inner.outputs.map((ref) => inner.layers.find((l) => l.name === ref.layer)?.calls[ref.call ?? 0]?.outputShapes[ref.output ?? 0] ?? null);
     return { outputShapes, model: inner };
   }
-  const def = layerDef(layer.className)!;
+  const def = layerDef(layer.className);
+  // What a layer densegraph does not know computes is unknown: so are the shapes after it.
+  if (!def) return { outputShapes: [null] };
   const result = def.outputShape(layer.config, inputs);
   if (!result.ok) {
     ctx.diagnostics.push(error(result.code, `layer '${layer.name}' (${layer.className}): ${result.message}${describeInputs(node, inputs)}`, where, result.hint));
@@ -228,6 +230,9 @@ function compileGraph(model: ModelIR, given: readonly Shape[] | undefined, ctx: 
     const nonTrainableParams = inner ? inner.totalParams - trainableParams : paramCount(own.weights, false);
     const { compute, variable } = computeDtype(layer.config['dtype']);
     const def = layerDef(layer.className);
+    const shapesKnown = layerCalls.every((c) => c.outputShapes.every((o) => o !== null));
+    // Weights sized by unknown inputs are unknown; a weightless layer still has 0.
+    const paramsKnown = !layer.opaque && (shapesKnown || (inner ? inner.layers.every((l) => l.paramsKnown) : weightlessKind(layer)));
     compiled.push({
       name: layer.name!,
       className: layer.className,
@@ -246,6 +251,8 @@ function compileGraph(model: ModelIR, given: readonly Shape[] | undefined, ctx: 
       activation: def?.activation ? def.activation(layer.config) : null,
       trainable,
       ...(inner ? { model: inner } : {}),
+      opaque: layer.opaque === true,
+      paramsKnown,
       ...(layer.loc ? { loc: layer.loc } : {}),
     });
   }
@@ -260,6 +267,17 @@ function compileGraph(model: ModelIR, given: readonly Shape[] | undefined, ctx: 
     trainableParams: sum((l) => l.trainableParams),
     nonTrainableParams: sum((l) => l.nonTrainableParams),
   };
+}
+
+/** Whether a layer has no weights whatever its input (Add, Dropout, …), asked of its definition. */
+function weightlessKind(layer: LayerIR): boolean {
+  const def = layerDef(layer.className);
+  if (!def) return false;
+  try {
+    return def.weights(layer.config, [[null, 1], [null, 1]]).length === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Warns about inputs and layers that no output depends on (Keras leaves them out of the model). */

@@ -40,6 +40,8 @@ export function legacyBatchShape(layer: LayerIR): Dim[] | undefined {
  */
 function legacyInputArgs(layer: LayerIR): string[] {
   if (layer.className === 'InputLayer') return [];
+  // A class densegraph does not know still gives the model its input, as Keras's base layer does.
+  if (layer.opaque) return [...LEGACY_INPUT_ARG_NAMES];
   const schema = layerDef(layer.className)?.schema;
   return LEGACY_INPUT_ARG_NAMES.filter((k) => schema?.[k]?.legacy === true);
 }

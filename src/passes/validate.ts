@@ -49,6 +49,12 @@ function validateLayers(model: ModelIR, diagnostics: Diagnostic[]): ModelIR {
     if (alias.warning) diagnostics.push(warning('legacy-layer', alias.warning, where(layer)));
     if (alias.className !== layer.className) layer = { ...layer, className: alias.className, config: alias.config };
     const def = layerDef(layer.className);
+    if (!def && layer.opaque) {
+      diagnostics.push(
+        warning('opaque-layer', `densegraph does not know the Keras class '${layer.className}': it is drawn as a box with what the file says, shapes after it are unknown, and the model cannot be run`, where(layer)),
+      );
+      return layer;
+    }
     if (!def) {
       diagnostics.push(
         error(

@@ -316,7 +316,23 @@ describe('structure', () => {
     expect(ignored[0]!.loc?.path).toBe('config.layers[0]');
     expect(r.model!.layers[1]!.config).toEqual({ name: 'c', filters: 8, kernel_size: [3, 3] });
     const c = compileModel(r.model!);
-    expect(c.diagnostics.find((d) => d.code === 'unknown-layer')?.loc).toMatchObject({ path: 'config.layers[1]', layer: 'c' });
+    // Drawn as an opaque box: a warning at its place, unknown shapes and parameters, not runnable.
+    expect(c.diagnostics.find((d) => d.code === 'opaque-layer')).toMatchObject({ severity: 'warning', loc: { path: 'config.layers[1]', layer: 'c' } });
+    const conv = c.compiled!.layers.find((l) => l.name === 'c')!;
+    expect(conv).toMatchObject({ opaque: true, outputShape: null, paramsKnown: false });
+  });
+
+  it('draws every layer of a model with classes densegraph does not know (k2_07, Conv2D)', async () => {
+    const { toDot } = await import('../../src/backends/dot.js');
+    const { loadStyle } = await import('../../src/backends/style.js');
+    const { summaryText } = await import('../../src/backends/summary.js');
+    const text = readFixture('fixtures/keras/k2_07_kotlindl_toyresnet_modelConfig.json');
+    const m = compileModel(load(text).model!).compiled!;
+    const dot = toDot(m, loadStyle('keras3').style!);
+    expect(dot).toContain('<b>conv2d_34</b> (Conv2D)');
+    expect(dot).toContain('Output shape: <b>?</b>');
+    expect(summaryText(m)).toContain("parameters unknown and not counted");
+    expect(m.layers.filter((l) => l.opaque).map((l) => l.className)).toContain('GlobalAveragePooling2D');
   });
 
   it('reads TensorFlow.js model.json: Keras config under modelTopology.model_config or directly in modelTopology', () => {
