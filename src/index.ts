@@ -22,6 +22,9 @@ export { activation, apply, dense, dropout, flatten, functional, input, inputLay
 export type { DenseOptions, ActivationOptions, DropoutOptions, FlattenOptions, InputLayerOptions } from './frontends/builder.js';
 export { parseSpec, irToSpec, SPEC_FORMAT_VERSION } from './frontends/spec.js';
 export { parseModel, loadModel, DEFAULT_LIMITS, type Limits, type LoadResult } from './frontends/load.js';
+export { kerasJsonToIR, isKerasJsonData } from './frontends/keras-json.js';
+export { readKerasArchive, isZip } from './frontends/keras-archive.js';
+export { readTfjsWeights, hasTfjsWeights } from './frontends/tfjs-weights.js';
 export { compileModel, type CompileResult } from './passes/compile.js';
 export { toDot, checkLayerRange, RANKDIRS, SPLINES, type DiagramOptions, type Rankdir, type Splines } from './backends/dot.js';
 export { BUILTIN_STYLES, loadStyle, parseStyle, type LabelStyle } from './backends/style.js';
@@ -104,3 +107,4 @@ export { parseCsv, parseJsonArray, type Table, type CsvOptions } from './exec/da
 export { gradcheckModel, type WeightCheck } from './exec/gradcheck.js';
 export { fromNested, toNested, type Tensor, type ExecDType } from './exec/tensor.js';
 export { curvesSvg } from './backends/curves.js';
+export { createRng, type Rng } from './exec/random.js';

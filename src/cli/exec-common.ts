@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import {
-  compileFile, error, hasErrors, initWeights, parseCsv, parseJsonArray, readWeights, unrunnableLayers,
+  compileFile, error, hasErrors, hasTfjsWeights, readTfjsWeights, initWeights, parseCsv, parseJsonArray, readWeights, unrunnableLayers,
   type CompiledModel, type Diagnostic, type ExecDType, type Tensor, type WeightStore,
 } from '../index.js';
 import { report, type Io } from './io.js';
@@ -98,9 +98,30 @@ export async function readTensors(io: Io, spec: string, names: readonly string[]
   fail(io, [error('invalid-data', `expected a JSON array (one row per sample) or an object of them, got ${JSON.stringify(data)?.slice(0, 40)}`, { file })]);
 }
 
-/** Weights from `--weights`, or fresh ones from the seed. */
-export async function loadWeights(io: Io, model: CompiledModel, path: string | undefined, seed: number, dtype: ExecDType): Promise<WeightStore> {
-  if (!path) return initWeights(model, seed, dtype);
+/** The parsed model file if it is a TensorFlow.js model.json that lists stored weights. */
+async function tfjsModelJson(modelPath: string | undefined): Promise<unknown> {
+  if (!modelPath || modelPath === '-' || !modelPath.toLowerCase().endsWith('.json')) return undefined;
+  try {
+    const data: unknown = JSON.parse(await readFile(modelPath, 'utf8'));
+    return hasTfjsWeights(data) ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Weights from `--weights`; else those stored with a TensorFlow.js model.json (`modelPath`);
+ * else fresh ones from the seed.
+ */
+export async function loadWeights(io: Io, model: CompiledModel, path: string | undefined, seed: number, dtype: ExecDType, modelPath?: string): Promise<WeightStore> {
+  if (!path) {
+    const tfjs = await tfjsModelJson(modelPath);
+    if (tfjs === undefined) return initWeights(model, seed, dtype);
+    const r = await readTfjsWeights(modelPath!, tfjs, model, dtype);
+    if (!r.weights) fail(io, r.diagnostics);
+    io.stderr(`densegraph: using the weights stored with the model (${modelPath})\n`);
+    return r.weights;
+  }
   const r = readWeights(model, parseJson(io, await readText(io, path, 'weights file'), path), path, dtype);
   if (!r.weights) fail(io, r.diagnostics);
   return r.weights;

@@ -1,7 +1,6 @@
 /** `densegraph gradcheck`: every analytic gradient against central differences in float64. */
 import { Command, Option } from 'commander';
-import { LAYERS, LAYER_KINDS, gradcheckModel, initWeights, lossAndGradients, lossValue, predict, type CompiledModel, type Tensor } from '../index.js';
-import { createRng } from '../exec/random.js';
+import { LAYERS, LAYER_KINDS, createRng, gradcheckModel, initWeights, lossAndGradients, lossValue, predict, type CompiledModel, type Tensor } from '../index.js';
 import { parsePositive, parseSeed, runnableModel } from './exec-common.js';
 import type { Io } from './io.js';
 import { withLimitOptions, type LimitFlags } from './options.js';

@@ -48,7 +48,7 @@ export function runCommand(io: Io, setExit: (code: number) => void): Command {
     const inputs = await readTensors(io, flags.input, model.inputs, 'input', flags.dtype);
     checkRows(io, inputs, 'inputs');
     checkInputs(io, model, inputs);
-    const weights = await loadWeights(io, model, flags.weights, flags.seed, flags.dtype);
+    const weights = await loadWeights(io, model, flags.weights, flags.seed, flags.dtype, path);
     const multi = model.outputs.length > 1;
     let result: Record<string, unknown>;
     if (flags.target) {

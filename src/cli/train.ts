@@ -94,7 +94,7 @@ export function trainCommand(io: Io, setExit: (code: number) => void): Command {
       report(io, [error('input-shape', `the model's input is ${JSON.stringify(inputShape).replace(/null/g, 'None')}, but the CSV has ${x.shape[1]} feature columns`, { file: flags.data })]);
       return setExit(1);
     }
-    const weights = await loadWeights(io, model, flags.weights, flags.seed, flags.dtype);
+    const weights = await loadWeights(io, model, flags.weights, flags.seed, flags.dtype, path);
     const loss = flags.loss ?? defaultLoss(model, flags.oneHot ?? false);
     const tty = process.stderr.isTTY === true;
     let history;

@@ -1,6 +1,7 @@
 /**
  * Keras `model.to_json()` files (reference/keras.md §6.1-6.2), and TensorFlow.js `model.json`
- * files that carry such a config under `modelTopology` (§6.4; the weights are not read).
+ * files that carry such a config under `modelTopology` (§6.4; their weight shards are read by
+ * tfjs-weights.ts when the model is run).
  *
  * - Keras 2 / tf.keras: `{"class_name": "Sequential" | "Model" | "Functional", "config": …}`.
  *   A Sequential config is a mapping with `layers`, or (Keras 1, Keras 2.0) the bare list.

@@ -1,10 +1,11 @@
 /**
  * Reading a model: from a file or stdin, within stated size limits, detected by content
- * (then by extension), into IR.
+ * (then by extension), into IR. Keras 3 `.keras` archives (zip) go to keras-archive.ts.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { error, type Diagnostic } from '../ir/diagnostics.js';
 import type { ModelIR } from '../ir/model.js';
+import { isZip, MAX_ARCHIVE_BYTES, readKerasArchive } from './keras-archive.js';
 import { isKerasJsonData, kerasJsonToIR } from './keras-json.js';
 import { parseSource } from './source.js';
 import { isSpecData, specToIR } from './spec.js';
@@ -41,7 +42,8 @@ export function parseModel(text: string, file?: string, limits: Limits = {}): Lo
       diagnostics: [error('unknown-format', 'not a model densegraph can read: expected a densegraph spec (a mapping with a layers: list) or a Keras to_json() / TensorFlow.js model.json file', loc, 'see docs/spec-format.md for the format')],
     };
   }
-  // Keras to_json() and TensorFlow.js model.json (its modelTopology; weights are not read).
+  // Keras to_json() and TensorFlow.js model.json (its modelTopology; the stored weights are
+  // read by run/train, see tfjs-weights.ts).
   const result = keras ? kerasJsonToIR(parsed.source, file) : specToIR(parsed.source);
   if (result.model && result.model.layers.length > maxLayers) {
     return {
@@ -77,6 +79,23 @@ export async function loadModel(path: string, limits: Limits = {}): Promise<Load
   try {
     const info = await stat(path);
     if (info.isDirectory()) return { diagnostics: [error('not-a-file', `'${path}' is a directory, not a model file`, { file: path })] };
+    // A Keras 3 .keras archive (a zip): detected by its signature, then by the extension.
+    const head = new Uint8Array(4);
+    const fh = await open(path, 'r');
+    try {
+      await fh.read(head, 0, 4, 0);
+    } finally {
+      await fh.close();
+    }
+    if (isZip(head)) {
+      const maxArchive = Math.max(maxBytes, MAX_ARCHIVE_BYTES);
+      if (info.size > maxArchive) return { diagnostics: [tooLarge(path, info.size, maxArchive)] };
+      const { model, diagnostics } = readKerasArchive(await readFile(path), path, limits);
+      return model ? { model, diagnostics } : { diagnostics };
+    }
+    if (path.toLowerCase().endsWith('.keras')) {
+      return { diagnostics: [error('invalid-archive', `'${path}' is not a .keras archive: it does not start with the zip signature PK\\x03\\x04`, { file: path }, 'save the model with Keras 3 model.save("model.keras"), or give its model.to_json() text')] };
+    }
     if (info.size > maxBytes) return { diagnostics: [tooLarge(path, info.size, maxBytes)] };
     const text = await readFile(path, 'utf8');
     return parseModel(text, path, limits);
