@@ -107,4 +107,5 @@ export { parseCsv, parseJsonArray, type Table, type CsvOptions } from './exec/da
 export { gradcheckModel, type WeightCheck } from './exec/gradcheck.js';
 export { fromNested, toNested, type Tensor, type ExecDType } from './exec/tensor.js';
 export { curvesSvg } from './backends/curves.js';
+export { diffModels, diffDot, diffMermaid, diffMarkdown, changeLines, totalsLine, type ModelDiff, type LayerDiff, type ChangeKind } from './backends/diff.js';
 export { createRng, type Rng } from './exec/random.js';
