@@ -1,7 +1,8 @@
 /** `densegraph render`: a model file → DOT or SVG. */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { extname } from 'node:path';
-import { BUILTIN_STYLES, RANKDIRS, SPLINES, checkLayerRange, error, svgToPng, toMermaid, compileFile, hasErrors, loadStyle, renderDot, renderSvgWithDiagnostics, type Rankdir, type Splines } from '../index.js';
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { BUILTIN_STYLES, RANKDIRS, SPLINES, checkLayerRange, error, svgToPng, toMermaid, compileFile, hasErrors, loadStyle, renderDot, renderSvgWithDiagnostics, type LabelStyle, type Rankdir, type Splines } from '../index.js';
 import { report, writeAtomic, type Io } from './io.js';
 import { withLimitOptions, UsageError, type LimitFlags } from './options.js';
 
@@ -12,6 +13,8 @@ const EXTENSIONS: Record<string, RenderFormat> = { '.dot': 'dot', '.gv': 'dot', 
 
 interface RenderFlags extends LimitFlags {
   output?: string;
+  outDir?: string;
+  check?: boolean;
   format?: RenderFormat;
   style: string;
   showShapes: boolean;
@@ -55,7 +58,9 @@ export function outputFormat(flags: { output?: string; format?: RenderFormat }):
 export function renderCommand(io: Io, setExit: (code: number) => void): Command {
   return withLimitOptions(new Command('render')
     .description('draw a model as Graphviz DOT, SVG, PNG or a Mermaid flowchart, with Keras show_shapes-style labels')
-    .argument('<model>', 'model file (densegraph spec, .yaml/.yml/.json), or - for stdin')
+    .argument('<models...>', 'model files (spec, Keras JSON, .keras, tfjs model.json), or - for stdin; several need --out-dir')
+    .option('--out-dir <dir>', 'write one diagram per model into DIR, named after the model file')
+    .option('--check', 'with --out-dir: write nothing, exit 1 listing every diagram that is stale or missing')
     .option('-o, --output <file>', 'write to this file (the format follows its extension); default: stdout')
     .addOption(new Option('-f, --format <format>', 'output format (default: from --output, else svg); png uses the fonts shipped in fonts/').choices(RENDER_FORMATS))
     .option('--style <style>', `label style: ${BUILTIN_STYLES.join(', ')}, or the path of a style file (docs/label-styles.md)`, 'keras3')
@@ -70,61 +75,99 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
     .addOption(new Option('--rankdir <dir>', 'direction of the graph (default: TB)').choices(RANKDIRS))
     .addOption(new Option('--dpi <n>', 'Graphviz dpi (default: 200 for keras3, 96 for keras2)').argParser(parseDpi))
     .addOption(new Option('--splines <kind>', 'edge routing, as Keras 3.14 plot_model(splines=...) (default: ortho for keras3)').choices(SPLINES))
-  ).action(async (model: string, flags: RenderFlags) => {
-      const format = outputFormat(flags);
+  ).action(async (models: string[], flags: RenderFlags) => {
+      const batch = models.length > 1 || flags.outDir !== undefined;
+      if (batch && flags.output) throw new UsageError('-o names one output file; with several models use --out-dir DIR');
+      if (models.length > 1 && !flags.outDir) throw new UsageError(`${models.length} models need --out-dir DIR for their diagrams (one file each)`);
+      if (flags.check && !batch) throw new UsageError('--check compares the files of --out-dir: give --out-dir DIR');
+      const format = batch ? (flags.format ?? 'svg') : outputFormat(flags);
       const style = loadStyle(flags.style);
       if (!style.style) {
         report(io, style.diagnostics);
         return setExit(1);
       }
-      const result = await compileFile(model, { maxBytes: flags.maxBytes, maxLayers: flags.maxLayers });
-      report(io, result.diagnostics);
-      if (!result.compiled || hasErrors(result.diagnostics)) return setExit(1);
-      if (flags.layerRange) {
-        const problems = checkLayerRange(result.compiled, flags.layerRange);
-        report(io, problems);
-        if (hasErrors(problems)) return setExit(1);
+      const render = (model: string) => renderOne(io, model, format, style.style!, flags);
+      if (!batch) {
+        const out = await render(models[0]!);
+        if (out === undefined) return setExit(1);
+        if (flags.output) await writeAtomic(flags.output, out);
+        else io.stdout(out);
+        return setExit(0);
       }
-      const options = {
-        style: style.style,
-        showParams: flags.showParams ?? false,
-        expandNested: flags.expandNested ?? false,
-        ...(flags.layerRange ? { layerRange: flags.layerRange } : {}),
-        showShapes: flags.showShapes,
-        showLayerNames: flags.showLayerNames,
-        showDtype: flags.showDtype ?? false,
-        showLayerActivations: flags.showLayerActivations ?? false,
-        showTrainable: flags.showTrainable ?? false,
-        ...(flags.rankdir ? { rankdir: flags.rankdir } : {}),
-        ...(flags.dpi !== undefined ? { dpi: flags.dpi } : {}),
-        ...(flags.splines ? { splines: flags.splines } : {}),
-      };
-      let out: string | Uint8Array;
-      if (format === 'mermaid') {
-        out = toMermaid(result.compiled, {
-          showShapes: flags.showShapes,
-          showLayerNames: flags.showLayerNames,
-          expandNested: flags.expandNested ?? false,
-          ...(flags.layerRange ? { layerRange: flags.layerRange } : {}),
-          ...(flags.rankdir ? { direction: flags.rankdir } : {}),
-        });
-      } else if (format === 'dot') out = renderDot(result.compiled, options);
-      else {
-        const rendered = await renderSvgWithDiagnostics(result.compiled, options);
-        report(io, rendered.diagnostics);
-        out = rendered.svg;
-        if (format === 'png') {
-          try {
-            out = svgToPng(rendered.svg);
-          } catch (e) {
-            if (!(e instanceof RangeError)) throw e;
-            report(io, [error('png-too-large', e.message, undefined, 'pass a lower --dpi, or write SVG')]);
-            return setExit(1);
-          }
+      // Batch: one process renders every model into --out-dir (the wasm loads once).
+      const targets = models.map((m) => join(flags.outDir!, `${basename(m).replace(/\.[^.]+$/, '')}.${FORMAT_EXTENSIONS[format]}`));
+      const clash = targets.find((t, i) => targets.indexOf(t) !== i);
+      if (clash) throw new UsageError(`two models would both be written to ${clash}; render them into different --out-dir folders`);
+      if (!flags.check) await mkdir(flags.outDir!, { recursive: true });
+      const tty = process.stderr.isTTY === true;
+      let failed = 0;
+      const stale: string[] = [];
+      for (const [i, model] of models.entries()) {
+        if (tty) io.stderr(`\r\x1b[2K[${i + 1}/${models.length}] ${model}`);
+        const out = await render(model);
+        if (out === undefined) {
+          failed++;
+          continue;
         }
+        const target = targets[i]!;
+        if (flags.check) {
+          const current = await readFile(target).catch(() => undefined);
+          const fresh = typeof out === 'string' ? Buffer.from(out) : Buffer.from(out);
+          if (!current) stale.push(`missing: ${target} (from ${model})`);
+          else if (!current.equals(fresh)) stale.push(`stale: ${target} (from ${model})`);
+        } else await writeAtomic(target, out);
       }
-      if (flags.output) await writeAtomic(flags.output, out);
-      else io.stdout(out);
-      return setExit(0);
+      if (tty) io.stderr('\r\x1b[2K');
+      for (const line of stale) io.stderr(`densegraph: ${line}\n`);
+      if (flags.check && stale.length === 0 && failed === 0) io.stderr(`densegraph: ${models.length} diagram${models.length === 1 ? '' : 's'} up to date\n`);
+      return setExit(failed > 0 || stale.length > 0 ? 1 : 0);
     });
+}
+
+const FORMAT_EXTENSIONS: Record<RenderFormat, string> = { dot: 'dot', svg: 'svg', png: 'png', mermaid: 'mmd' };
+
+/** One model to its diagram; undefined after reporting an error. */
+async function renderOne(io: Io, model: string, format: RenderFormat, style: LabelStyle, flags: RenderFlags): Promise<string | Uint8Array | undefined> {
+  const result = await compileFile(model, { maxBytes: flags.maxBytes, maxLayers: flags.maxLayers });
+  report(io, result.diagnostics);
+  if (!result.compiled || hasErrors(result.diagnostics)) return undefined;
+  if (flags.layerRange) {
+    const problems = checkLayerRange(result.compiled, flags.layerRange);
+    report(io, problems);
+    if (hasErrors(problems)) return undefined;
+  }
+  const options = {
+    style,
+    showParams: flags.showParams ?? false,
+    expandNested: flags.expandNested ?? false,
+    ...(flags.layerRange ? { layerRange: flags.layerRange } : {}),
+    showShapes: flags.showShapes,
+    showLayerNames: flags.showLayerNames,
+    showDtype: flags.showDtype ?? false,
+    showLayerActivations: flags.showLayerActivations ?? false,
+    showTrainable: flags.showTrainable ?? false,
+    ...(flags.rankdir ? { rankdir: flags.rankdir } : {}),
+    ...(flags.dpi !== undefined ? { dpi: flags.dpi } : {}),
+    ...(flags.splines ? { splines: flags.splines } : {}),
+  };
+  if (format === 'mermaid') {
+    return toMermaid(result.compiled, {
+      showShapes: flags.showShapes,
+      showLayerNames: flags.showLayerNames,
+      expandNested: flags.expandNested ?? false,
+      ...(flags.layerRange ? { layerRange: flags.layerRange } : {}),
+      ...(flags.rankdir ? { direction: flags.rankdir } : {}),
+    });
+  }
+  if (format === 'dot') return renderDot(result.compiled, options);
+  const rendered = await renderSvgWithDiagnostics(result.compiled, options);
+  report(io, rendered.diagnostics);
+  if (format === 'svg') return rendered.svg;
+  try {
+    return svgToPng(rendered.svg);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    report(io, [error('png-too-large', e.message, undefined, 'pass a lower --dpi, or write SVG')]);
+    return undefined;
+  }
 }

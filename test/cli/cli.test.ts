@@ -222,3 +222,38 @@ describe('usage errors: exit code 2', () => {
     expect((await cli('--version')).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 });
+
+describe('batch rendering', () => {
+  it('renders many models into --out-dir in one process, and --check finds stale and missing diagrams', async () => {
+    const out = join(dir, 'batch');
+    const models = ['binary-classifier', 'dense-8-relu', 'hidden-relu'].map((m) => fixturePath(`fixtures/seed/${m}.yaml`));
+    expect((await cli('render', ...models, '--out-dir', out)).code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['binary-classifier.svg', 'dense-8-relu.svg', 'hidden-relu.svg']);
+    expect(readFileSync(join(out, 'binary-classifier.svg'), 'utf8')).toBe(readFileSync(fixturePath('fixtures/golden/seed/binary-classifier.svg'), 'utf8'));
+    const fresh = await cli('render', ...models, '--out-dir', out, '--check');
+    expect(fresh).toMatchObject({ code: 0 });
+    expect(fresh.stderr).toContain('3 diagrams up to date');
+    writeFileSync(join(out, 'dense-8-relu.svg'), 'old');
+    const stale = await cli('render', ...models, '--out-dir', out, '--check', '-f', 'svg');
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain(`stale: ${join(out, 'dense-8-relu.svg')}`);
+    expect(readFileSync(join(out, 'dense-8-relu.svg'), 'utf8')).toBe('old'); // --check writes nothing
+    expect((await cli('render', ...models, '--out-dir', join(dir, 'mmd'), '-f', 'mermaid')).code).toBe(0);
+    expect(readdirSync(join(dir, 'mmd'))).toContain('hidden-relu.mmd');
+  });
+
+  it('a bad model is reported and the others are still rendered, exit 1', async () => {
+    const bad = write('broken.yaml', 'layers:\n  - Dense: {units: 0, input_dim: 2}\n');
+    const out = join(dir, 'partial');
+    const r = await cli('render', bad, seed, '--out-dir', out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("'units': expected a positive integer, got 0");
+    expect(readdirSync(out)).toEqual(['binary-classifier.svg']);
+  });
+
+  it('several models without --out-dir, or -o with --out-dir, are usage errors', async () => {
+    expect((await cli('render', seed, seed)).code).toBe(2);
+    expect((await cli('render', seed, '--out-dir', dir, '-o', 'x.svg')).code).toBe(2);
+    expect((await cli('render', seed, '--check')).code).toBe(2);
+  });
+});
