@@ -5,7 +5,8 @@
 //
 // Prints, in one run:
 //   1. the machine baseline: `node -e 0` as a whole process;
-//   2. the one-shot CLI: `node bin/densegraph.js render <seed> -o <tmp>.svg`, against 0.25 s;
+//   2. the one-shot CLI: `node bin/densegraph.js render <seed> -o <tmp>.svg`, against 0.25 s,
+//      and 100 small models rendered by one process with --out-dir, against 3 s;
 //   3. in one process, through the public API: compile, DOT and SVG of generated Dense
 //      chains (100, 1000, 5000 layers), each phase timed on its own, after one warm-up;
 //   4. the same DOT through native `dot -Tsvg` (a child process), if `dot` is on PATH,
@@ -17,7 +18,7 @@
 // All figures are medians (and minimums where useful) of wall-clock times. The machine is
 // shared and noisy: judge them against the baseline line. Nothing here asserts on time.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -415,6 +416,20 @@ try {
         `${CLI_TARGET_MS} ms: ${m <= CLI_TARGET_MS ? 'met' : `over by ${ms(m - CLI_TARGET_MS)}`}`,
       ]);
     }
+    // Batch rendering: 100 small models in one process (`render … --out-dir`), target 3 s.
+    const batchDir = path.join(tmp, 'batch');
+    mkdirSync(batchDir, { recursive: true });
+    const batchModels = Array.from({ length: 100 }, (_, i) => {
+      const file = path.join(batchDir, `m${i}.yaml`);
+      writeFileSync(file, `layers:\n  - Dense: {units: ${(i % 7) + 2}, input_dim: ${(i % 5) + 2}, activation: relu}\n  - Dense: {units: 3, activation: softmax}\n`);
+      return file;
+    });
+    const batchArgs = [CLI, 'render', ...batchModels, '--out-dir', path.join(tmp, 'batch-out')];
+    const batch = [];
+    timeProcess(process.execPath, batchArgs);
+    for (let i = 0; i < Math.min(PROCESS_RUNS, 5); i++) batch.push(timeProcess(process.execPath, batchArgs));
+    const bm = median(batch);
+    rows.push(['densegraph render 100 small models --out-dir', ms(bm), ms(min(batch)), ms(bm - median(baseline)), `3000 ms: ${bm <= 3000 ? 'met' : `over by ${ms(bm - 3000)}`}`]);
     table(['process', 'median', 'min', 'minus baseline', 'target'], rows);
     if (cliError) console.log(`\nCLI error: ${cliError}`);
     console.log('');
