@@ -11,7 +11,7 @@ import { toDot, type DiagramOptions } from './backends/dot.js';
 import { loadStyle, type LabelStyle } from './backends/style.js';
 import { dotToSvg } from './backends/svg.js';
 import { compileModel, type CompileResult } from './passes/compile.js';
-import { loadModel, type Limits } from './frontends/load.js';
+import { loadModel, type LoadOptions } from './frontends/load.js';
 
 export * from './ir/diagnostics.js';
 export type * from './ir/model.js';
@@ -21,7 +21,7 @@ export { LAYER_KINDS, LAYERS, layerDef, type LayerKind } from './layers/registry
 export { activation, apply, dense, dropout, flatten, functional, input, inputLayer, layer, nested, outputOf, sequential, type SymbolicTensor } from './frontends/builder.js';
 export type { DenseOptions, ActivationOptions, DropoutOptions, FlattenOptions, InputLayerOptions } from './frontends/builder.js';
 export { parseSpec, irToSpec, SPEC_FORMAT_VERSION } from './frontends/spec.js';
-export { parseModel, loadModel, DEFAULT_LIMITS, type Limits, type LoadResult } from './frontends/load.js';
+export { parseModel, loadModel, DEFAULT_LIMITS, type Limits, type LoadOptions, type LoadResult } from './frontends/load.js';
 export { kerasJsonToIR, isKerasJsonData } from './frontends/keras-json.js';
 export { readKerasArchive, isZip } from './frontends/keras-archive.js';
 export { readTfjsWeights, hasTfjsWeights } from './frontends/tfjs-weights.js';
@@ -40,7 +40,7 @@ export function compile(model: ModelIR): CompileResult {
 }
 
 /** Reads and compiles a model file (`-` for stdin). */
-export async function compileFile(path: string, limits: Limits = {}): Promise<CompileResult> {
+export async function compileFile(path: string, limits: LoadOptions = {}): Promise<CompileResult> {
   const loaded = await loadModel(path, limits);
   if (!loaded.model) return { diagnostics: loaded.diagnostics };
   const compiled = compileModel(loaded.model);

@@ -40,7 +40,7 @@ export function diffCommand(io: Io, setExit: (code: number) => void): Command {
       .option('--exit-code', 'exit with 1 when the models differ (for CI)')
       .option('--git <rev>', 'read the old version of <old> from git at REV (e.g. main)'),
   ).action(async (first: string, second: string | undefined, flags: DiffFlags) => {
-    const limits = { maxBytes: flags.maxBytes, maxLayers: flags.maxLayers };
+    const limits = { maxBytes: flags.maxBytes, maxLayers: flags.maxLayers, ...(flags.model ? { modelName: flags.model } : {}) };
     let oldModel: CompiledModel | undefined;
     let newPath: string;
     if (flags.git) {
@@ -51,7 +51,7 @@ export function diffCommand(io: Io, setExit: (code: number) => void): Command {
         report(io, old.diagnostics);
         return setExit(1);
       }
-      const parsed = parseModel(old.text, `${flags.git}:${first}`, limits);
+      const parsed = parseModel(old.text, `${flags.git}:${first}`, limits, flags.model ? { modelName: flags.model } : {});
       const compiled = parsed.model ? compileModel(parsed.model) : { diagnostics: parsed.diagnostics };
       report(io, [...(parsed.model ? parsed.diagnostics : []), ...compiled.diagnostics]);
       if (!('compiled' in compiled) || !compiled.compiled || hasErrors(compiled.diagnostics)) return setExit(1);

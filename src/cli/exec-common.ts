@@ -35,7 +35,7 @@ function fail(io: Io, diagnostics: readonly Diagnostic[]): never {
 
 /** Compiles the model and checks the executor can run every layer of it. */
 export async function runnableModel(io: Io, path: string, limits: LimitFlags): Promise<CompiledModel> {
-  const result = await compileFile(path, { maxBytes: limits.maxBytes, maxLayers: limits.maxLayers });
+  const result = await compileFile(path, { maxBytes: limits.maxBytes, maxLayers: limits.maxLayers, ...(limits.model ? { modelName: limits.model } : {}) });
   report(io, result.diagnostics);
   if (!result.compiled || hasErrors(result.diagnostics)) throw new Reported();
   const missing = unrunnableLayers(result.compiled);

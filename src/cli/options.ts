@@ -8,6 +8,8 @@ export class UsageError extends Error {}
 export interface LimitFlags {
   maxBytes: number;
   maxLayers: number;
+  /** Python files that build several models: which one (by variable name). */
+  model?: string;
 }
 
 function positiveInt(value: string): number {
@@ -19,5 +21,6 @@ function positiveInt(value: string): number {
 export function withLimitOptions(command: Command): Command {
   return command
     .addOption(new Option('--max-bytes <n>', 'largest model file read, in bytes').argParser(positiveInt).default(DEFAULT_LIMITS.maxBytes))
-    .addOption(new Option('--max-layers <n>', 'most layers in one model').argParser(positiveInt).default(DEFAULT_LIMITS.maxLayers));
+    .addOption(new Option('--max-layers <n>', 'most layers in one model').argParser(positiveInt).default(DEFAULT_LIMITS.maxLayers))
+    .option('--model <name>', 'Python files that build several models: the variable name of the one to read (default: the last)');
 }

@@ -128,7 +128,7 @@ const FORMAT_EXTENSIONS: Record<RenderFormat, string> = { dot: 'dot', svg: 'svg'
 
 /** One model to its diagram; undefined after reporting an error. */
 async function renderOne(io: Io, model: string, format: RenderFormat, style: LabelStyle, flags: RenderFlags): Promise<string | Uint8Array | undefined> {
-  const result = await compileFile(model, { maxBytes: flags.maxBytes, maxLayers: flags.maxLayers });
+  const result = await compileFile(model, { maxBytes: flags.maxBytes, maxLayers: flags.maxLayers, ...(flags.model ? { modelName: flags.model } : {}) });
   report(io, result.diagnostics);
   if (!result.compiled || hasErrors(result.diagnostics)) return undefined;
   if (flags.layerRange) {

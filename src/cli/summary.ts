@@ -16,7 +16,7 @@ export function summaryCommand(io: Io, setExit: (code: number) => void): Command
     .addOption(new Option('-f, --format <format>', 'text (Keras 3 table), markdown or json').choices(SUMMARY_FORMATS).default('text'))
     .option('-o, --output <file>', 'write to this file instead of stdout')
   ).action(async (model: string, flags: SummaryFlags) => {
-      const result = await compileFile(model, { maxBytes: flags.maxBytes, maxLayers: flags.maxLayers });
+      const result = await compileFile(model, { maxBytes: flags.maxBytes, maxLayers: flags.maxLayers, ...(flags.model ? { modelName: flags.model } : {}) });
       report(io, result.diagnostics);
       if (!result.compiled || hasErrors(result.diagnostics)) return setExit(1);
       const text = summary(result.compiled, flags.format);

@@ -35,7 +35,7 @@ const MODEL_CLASSES: Readonly<Record<string, ModelKind>> = { Sequential: 'Sequen
  * Keras 1 argument names and the Keras 2 names they became (Keras 2.0 `legacy/interfaces.py`),
  * for the registry classes Keras 1 files use.
  */
-const KERAS1_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+export const KERAS1_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   Dense: {
     output_dim: 'units', init: 'kernel_initializer', bias: 'use_bias',
     W_regularizer: 'kernel_regularizer', b_regularizer: 'bias_regularizer',

@@ -7,6 +7,7 @@ import { error, type Diagnostic } from '../ir/diagnostics.js';
 import type { ModelIR } from '../ir/model.js';
 import { isZip, MAX_ARCHIVE_BYTES, readKerasArchive } from './keras-archive.js';
 import { isKerasJsonData, kerasJsonToIR } from './keras-json.js';
+import { parsePython, type PythonOptions } from './python/index.js';
 import { parseSource } from './source.js';
 import { isSpecData, specToIR } from './spec.js';
 
@@ -25,11 +26,16 @@ export interface LoadResult {
 }
 
 /** Parses model text of any supported format. `file` is used in messages and for detection. */
-export function parseModel(text: string, file?: string, limits: Limits = {}): LoadResult {
+export function parseModel(text: string, file?: string, limits: Limits = {}, python: PythonOptions = {}): LoadResult {
   const maxLayers = limits.maxLayers ?? DEFAULT_LIMITS.maxLayers;
   const loc = file ? { file } : undefined;
   if (file?.toLowerCase().endsWith('.py')) {
-    return { diagnostics: [error('unsupported-format', 'reading Python model code is not supported by this version of densegraph', loc, 'write the model as a densegraph spec (docs/spec-format.md)')] };
+    // Python Keras code (frontends/python): `modelName` picks a model when the file builds several.
+    const result = parsePython(text, file, python);
+    if (result.model && result.model.layers.length > maxLayers) {
+      return { diagnostics: [error('too-many-layers', `the model has ${result.model.layers.length} layers, more than the limit of ${maxLayers}`, loc, 'raise the limit with --max-layers if the model is meant to be this large')] };
+    }
+    return result;
   }
   const parsed = parseSource(text, file);
   if (!parsed.source) return { diagnostics: parsed.diagnostics };
@@ -69,12 +75,19 @@ function tooLarge(file: string, size: number, maxBytes: number): Diagnostic {
 }
 
 /** Reads and parses a model file; `-` reads stdin. */
-export async function loadModel(path: string, limits: Limits = {}): Promise<LoadResult> {
+/** What reading a model may be told besides its limits. */
+export interface LoadOptions extends Limits {
+  /** Python files that build several models: the variable name of the one to read. */
+  readonly modelName?: string;
+}
+
+export async function loadModel(path: string, limits: LoadOptions = {}): Promise<LoadResult> {
+  const python: PythonOptions = limits.modelName !== undefined ? { modelName: limits.modelName } : {};
   const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   if (path === '-') {
     const text = await readStdin(maxBytes);
     if (typeof text !== 'string') return { diagnostics: [text] };
-    return parseModel(text, '<stdin>', limits);
+    return parseModel(text, '<stdin>', limits, python);
   }
   try {
     const info = await stat(path);
@@ -98,7 +111,7 @@ export async function loadModel(path: string, limits: Limits = {}): Promise<Load
     }
     if (info.size > maxBytes) return { diagnostics: [tooLarge(path, info.size, maxBytes)] };
     const text = await readFile(path, 'utf8');
-    return parseModel(text, path, limits);
+    return parseModel(text, path, limits, python);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;

@@ -167,3 +167,26 @@ describe('data files without data', () => {
     expect((await cli('train', seed, '--data', empty)).stderr).toMatch(/empty\.csv: error: the CSV file has no rows/);
   });
 });
+
+describe('Python model files', () => {
+  it('--model picks one of several models by its variable name; the default is the last, with a warning', async () => {
+    const py = write('two.py', [
+      'from keras.models import Sequential',
+      'from keras.layers import Dense',
+      'small = Sequential([Dense(2, input_dim=3)])',
+      'big = Sequential()',
+      "big.add(Dense(8, input_dim=4, kernel_initializer='uniform', activation='relu'))",
+      "big.add(Dense(1, activation='sigmoid'))",
+      "big.compile(loss='binary_crossentropy', optimizer='adam')",
+      '',
+    ].join('\n'));
+    const last = await cli('summary', py, '-f', 'json');
+    expect(JSON.parse(last.stdout).totalParams).toBe(40 + 9);
+    expect(last.stderr).toContain("the file builds 2 models; reading the last one, 'big'");
+    const small = await cli('summary', py, '-f', 'json', '--model', 'small');
+    expect(JSON.parse(small.stdout).totalParams).toBe(8);
+    const none = await cli('summary', py, '--model', 'nope');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("no model is assigned to a variable named 'nope'");
+  });
+});

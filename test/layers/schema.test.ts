@@ -63,6 +63,11 @@ describe('vocabularies', () => {
     expect(toSnakeCase('InputLayer')).toBe('input_layer');
     expect(toSnakeCase('GlorotUniform')).toBe('glorot_uniform');
     expect(toSnakeCase('LayerNormalization')).toBe('layer_normalization');
+    // Keras 3's rule does not split after a digit: Conv2D → conv2d, and PReLU → p_re_lu.
+    expect(toSnakeCase('Conv2D')).toBe('conv2d');
+    expect(toSnakeCase('GlobalAveragePooling2D')).toBe('global_average_pooling2d');
+    expect(toSnakeCase('SpatialDropout1D')).toBe('spatial_dropout1d');
+    expect(toSnakeCase('PReLU')).toBe('p_re_lu');
   });
 
   it('maps Keras initializer strings to classes, aliases included', () => {
