@@ -463,3 +463,12 @@ describe('Python Keras code: robustness', () => {
     expect(parsePython('x = ' + '('.repeat(5000) + ')'.repeat(5000), 'deep.py').model).toBeUndefined();
   });
 });
+
+describe('names that are not defined', () => {
+  it('a typo of a Keras class is an error with line and column and the name meant', async () => {
+    const { parsePython } = await import('../../src/frontends/python/index.js');
+    const r = parsePython('from keras.models import Sequential\nm = Sequential([Dens(8, input_dim=4)])\n', 'u.py');
+    expect(r.diagnostics[0]).toMatchObject({ severity: 'error', code: 'python-undefined-name', loc: { file: 'u.py', line: 2, column: 17 } });
+    expect(r.diagnostics[0]!.message).toBe("name 'Dens' is not defined. Did you mean 'Dense'?");
+  });
+});

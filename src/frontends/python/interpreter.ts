@@ -4,10 +4,11 @@
  * models, or unknown (anything else: data, other libraries, arithmetic on tensors). Statements
  * that do not build a model evaluate to unknown values and change nothing.
  */
+import { closest } from '../../ir/suggest.js';
 import { error, warning, type Diagnostic, type SourceLoc } from '../../ir/diagnostics.js';
 import type { LayerIR, ModelIR } from '../../ir/model.js';
 import { resolveAlias } from '../../layers/aliases.js';
-import { layerDef } from '../../layers/registry.js';
+import { LAYER_KINDS, layerDef } from '../../layers/registry.js';
 import { apply, functional, nested, type SymbolicTensor } from '../builder.js';
 import { KERAS1_NAMES } from '../keras-json.js';
 import type { Expr, Kwarg, Param, Pos, Stmt } from './parser.js';
@@ -66,6 +67,8 @@ class ReturnSignal {
 }
 
 /** Names that snippets use without importing them. */
+const KERAS_CALLABLES: readonly string[] = [...LAYER_KINDS, 'Sequential', 'Model', 'Input'];
+
 const IMPLICIT_MODULES: Readonly<Record<string, string>> = { keras: 'keras', tf: 'tensorflow', tensorflow: 'tensorflow', layers: 'keras.layers', models: 'keras.models' };
 const FUNCTIONAL_HELPERS: Readonly<Record<string, string>> = { concatenate: 'Concatenate', add: 'Add', subtract: 'Subtract', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum' };
 const SHAPE_ARGS = new Set(['shape', 'input_shape', 'batch_input_shape', 'batch_shape', 'target_shape', 'dims']);
@@ -394,6 +397,15 @@ export class Interpreter {
   }
 
   private call(e: Extract<Expr, { kind: 'call' }>, scope: Scope): Value {
+    if (e.func.kind === 'name' && this.lookup(e.func.id, scope) === undefined) {
+      // An undefined name that is one typo away from a Keras class is a mistake, not a call
+      // into another library: say so where it is (other unknown calls are skipped quietly).
+      const meant = closest(e.func.id, KERAS_CALLABLES);
+      if (meant && meant !== e.func.id) {
+        this.diagnostics.push(error('python-undefined-name', `name '${e.func.id}' is not defined. Did you mean '${meant}'?`, this.loc(e), `write ${meant}(...) (and import it from keras.layers or keras.models)`));
+        return UNKNOWN;
+      }
+    }
     // `model.add(...)` on a name never assigned: a snippet cut out of a longer program.
     if (e.func.kind === 'attr' && e.func.name === 'add' && e.func.obj.kind === 'name' && this.lookup(e.func.obj.id, scope) === undefined) {
       const name = e.func.obj.id;
