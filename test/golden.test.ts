@@ -70,6 +70,7 @@ const imported = [
   ...readdirSync(fixturePath('fixtures/python')).filter((f) => f.endsWith('.py')).map((f) => `fixtures/python/${f}`),
   'fixtures/tfjs/t1_tfjs_examples_abalone/model.json',
   'fixtures/tfjs/t4_tfjs_rn_bundle_list_config/bundle_model_test.json',
+  'fixtures/tfjs/t3_tfjs_e2e_embedding_gru/model.json',
 ].sort();
 
 describe('imported formats', () => {
