@@ -1,4 +1,5 @@
 /** Shared test helpers: compiling fixtures, parsing DOT back, reading SVG text. */
+import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { fromDot } from 'ts-graphviz';
 import { compileModel } from '../src/passes/compile.js';
@@ -79,4 +80,20 @@ export function svgTexts(svg: string): string[] {
       .replace(/&apos;/g, "'")
       .replace(/&amp;/g, '&'),
   );
+}
+
+type Mermaid = (typeof import('mermaid'))['default'];
+
+/**
+ * The real Mermaid parser, headless: Mermaid needs a DOM even to parse (DOMPurify hooks into
+ * it), so a jsdom window is made global first. jsdom ships no types and only its constructor
+ * is used, hence require. It takes a second: call it once per file.
+ */
+export async function loadMermaid(): Promise<Mermaid> {
+  const { JSDOM } = createRequire(import.meta.url)('jsdom') as { JSDOM: new (html: string) => { window: Window & typeof globalThis } };
+  const { window } = new JSDOM('<!doctype html><html><body></body></html>');
+  Object.assign(globalThis, { window, document: window.document });
+  const mermaid = (await import('mermaid')).default;
+  mermaid.initialize({ startOnLoad: false });
+  return mermaid;
 }

@@ -1,18 +1,13 @@
-import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { diffDot, diffMarkdown, diffMermaid, diffModels } from '../../src/backends/diff.js';
 import { dotToSvg } from '../../src/backends/svg.js';
-import { compileSpec, parseDot, readFixture, svgTexts } from '../helpers.js';
+import { compileSpec, parseDot, readFixture, svgTexts, loadMermaid } from '../helpers.js';
 
 type Mermaid = (typeof import('mermaid'))['default'];
 let mermaid: Mermaid;
 
 beforeAll(async () => {
-  const { JSDOM } = createRequire(import.meta.url)('jsdom') as { JSDOM: new (html: string) => { window: Window & typeof globalThis } };
-  const { window } = new JSDOM('<!doctype html><html><body></body></html>');
-  Object.assign(globalThis, { window, document: window.document });
-  mermaid = (await import('mermaid')).default;
-  mermaid.initialize({ startOnLoad: false });
+  mermaid = await loadMermaid();
 });
 
 const oldModel = compileSpec(readFixture('fixtures/seed/binary-classifier.yaml'));

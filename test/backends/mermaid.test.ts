@@ -1,5 +1,4 @@
 import { readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fromDot } from 'ts-graphviz';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toDot, type DiagramOptions } from '../../src/backends/dot.js';
@@ -8,19 +7,13 @@ import { escapeMermaid, mermaidIdFor, toMermaid, type MermaidOptions } from '../
 import { loadStyle } from '../../src/backends/style.js';
 import { apply, dense, functional, input, layer, nested, sequential } from '../../src/frontends/builder.js';
 import type { CompiledModel } from '../../src/ir/model.js';
-import { compileSpec, fixturePath, mustCompile, parseDot, readFixture } from '../helpers.js';
+import { compileSpec, fixturePath, mustCompile, parseDot, readFixture, loadMermaid } from '../helpers.js';
 
 type Mermaid = (typeof import('mermaid'))['default'];
 let mermaid: Mermaid;
 
 beforeAll(async () => {
-  // Mermaid needs a DOM even to parse (DOMPurify hooks into it). jsdom ships no types and
-  // only its constructor is used, hence require. Imported once per file: it takes a second.
-  const { JSDOM } = createRequire(import.meta.url)('jsdom') as { JSDOM: new (html: string) => { window: Window & typeof globalThis } };
-  const { window } = new JSDOM('<!doctype html><html><body></body></html>');
-  Object.assign(globalThis, { window, document: window.document });
-  mermaid = (await import('mermaid')).default;
-  mermaid.initialize({ startOnLoad: false });
+  mermaid = await loadMermaid();
 });
 
 /** What Mermaid's parser made of a diagram: nodes with their label text, edges in order, subgraphs. */
