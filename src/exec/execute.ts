@@ -47,33 +47,41 @@ function totalLoss(tape: Tape, lossName: string, outputs: readonly Var[], target
   return total!;
 }
 
-/** The loss of one batch at inference, without gradients (for finite differences). */
-export function lossValue(model: CompiledModel, weights: WeightStore, inputs: readonly Tensor[], targets: readonly Tensor[], lossName: string, dtype: ExecDType = 'float32'): number {
-  const tape = new Tape(dtype);
-  const outputs = forwardGraph(model, inputs.map((t) => tape.constant(cast(t, dtype))), context(tape, weights, false, createRng(0)));
-  return totalLoss(tape, lossName, outputs, targets, false).value.data[0]!;
-}
-
-/** Keras's `evaluate`: the loss and accuracy of a model on data, at inference. */
-export function evaluate(model: CompiledModel, weights: WeightStore, x: readonly Tensor[], y: readonly Tensor[], lossName: string, options: ExecOptions = {}): { loss: number; accuracy: number } {
-  const r = lossAndGradients(model, weights, x, y, lossName, options);
-  const outputLayer = model.layers.find((l) => l.name === model.outputs[0]!.layer);
-  const kind = resolveAccuracy(outputLayer?.outputShape ?? [null, 1], y[0]!.shape, lossName);
-  return { loss: r.loss, accuracy: accuracy(kind, y[0]!, r.outputs[0]!) };
-}
-
-/** Outputs, loss and the gradient of every trainable weight for one batch (inference mode). */
-export function lossAndGradients(model: CompiledModel, weights: WeightStore, inputs: readonly Tensor[], targets: readonly Tensor[], lossName: string, options: ExecOptions & { fromLogits?: boolean } = {}): LossResult {
+/** One forward pass at inference on a fresh tape, with its loss: what the functions below share. */
+function forwardLoss(model: CompiledModel, weights: WeightStore, inputs: readonly Tensor[], targets: readonly Tensor[], lossName: string, options: ExecOptions & { fromLogits?: boolean }) {
   const dtype = options.dtype ?? 'float32';
   const tape = new Tape(dtype);
   const ctx = context(tape, weights, false, createRng(0), options);
   const outputs = forwardGraph(model, inputs.map((t) => tape.constant(cast(t, dtype))), ctx);
   const loss = totalLoss(tape, lossName, outputs, targets, options.fromLogits ?? false);
+  return { tape, ctx, outputs, loss };
+}
+
+/** Which accuracy Keras reports for the model's first output and these targets. */
+function accuracyKindOf(model: CompiledModel, yTrue: Tensor, lossName: string) {
+  const outputLayer = model.layers.find((l) => l.name === model.outputs[0]!.layer);
+  return resolveAccuracy(outputLayer?.outputShape ?? [null, 1], yTrue.shape, lossName);
+}
+
+/** The loss of one batch at inference, without gradients (for finite differences). */
+export function lossValue(model: CompiledModel, weights: WeightStore, inputs: readonly Tensor[], targets: readonly Tensor[], lossName: string, dtype: ExecDType = 'float32'): number {
+  return forwardLoss(model, weights, inputs, targets, lossName, { dtype }).loss.value.data[0]!;
+}
+
+/** Keras's `evaluate`: the loss and accuracy of a model on data, at inference. */
+export function evaluate(model: CompiledModel, weights: WeightStore, x: readonly Tensor[], y: readonly Tensor[], lossName: string, options: ExecOptions = {}): { loss: number; accuracy: number } {
+  const { outputs, loss } = forwardLoss(model, weights, x, y, lossName, options);
+  return { loss: loss.value.data[0]!, accuracy: accuracy(accuracyKindOf(model, y[0]!, lossName), y[0]!, outputs[0]!.value) };
+}
+
+/** Outputs, loss and the gradient of every trainable weight for one batch (inference mode). */
+export function lossAndGradients(model: CompiledModel, weights: WeightStore, inputs: readonly Tensor[], targets: readonly Tensor[], lossName: string, options: ExecOptions & { fromLogits?: boolean } = {}): LossResult {
+  const { tape, ctx, outputs, loss } = forwardLoss(model, weights, inputs, targets, lossName, options);
   tape.backward(loss);
   const gradients = new Map<string, Float>();
   for (const { name, weight } of weightList(model)) {
     if (!weight.trainable) continue;
-    gradients.set(name, ctx.vars.get(name)?.grad ?? alloc(dtype, sizeOf(weight.shape)));
+    gradients.set(name, ctx.vars.get(name)?.grad ?? alloc(tape.dtype, sizeOf(weight.shape)));
   }
   return { outputs: outputs.map((o) => o.value), loss: loss.value.data[0]!, gradients };
 }
@@ -132,8 +140,7 @@ export function fit(model: CompiledModel, weights: WeightStore, x: readonly Tens
   const batchSize = options.batchSize ?? 32;
   const epochs = options.epochs ?? 1;
   const trainable = weightList(model).filter((w) => w.weight.trainable).map((w) => w.name);
-  const outputLayer = model.layers.find((l) => l.name === model.outputs[0]!.layer);
-  const accuracyKind = resolveAccuracy(outputLayer?.outputShape ?? [null, 1], y[0]!.shape, options.loss);
+  const accuracyKind = accuracyKindOf(model, y[0]!, options.loss);
   const history: Record<string, number[]> = { loss: [], accuracy: [] };
   if (valRows.length) Object.assign(history, { val_loss: [], val_accuracy: [] });
   // One tape for the whole fit: each step gets the previous step's buffers back (Tape.reset).
@@ -164,11 +171,10 @@ export function fit(model: CompiledModel, weights: WeightStore, x: readonly Tens
     history['loss']!.push(lossSum / seen);
     history['accuracy']!.push(correct / seen);
     if (valRows.length) {
-      const vx = x.map((t) => takeRows(t, valRows));
-      const vy = y.map((t) => takeRows(t, valRows));
-      const r = lossAndGradients(model, weights, vx, vy, options.loss, { dtype, ...(options.hardSigmoid ? { hardSigmoid: options.hardSigmoid } : {}) });
-      history['val_loss']!.push(r.loss);
-      history['val_accuracy']!.push(accuracy(accuracyKind, vy[0]!, r.outputs[0]!));
+      // Validation needs no gradients: a forward pass at inference, as Keras's evaluate.
+      const v = evaluate(model, weights, x.map((t) => takeRows(t, valRows)), y.map((t) => takeRows(t, valRows)), options.loss, { dtype, ...(options.hardSigmoid ? { hardSigmoid: options.hardSigmoid } : {}) });
+      history['val_loss']!.push(v.loss);
+      history['val_accuracy']!.push(v.accuracy);
     }
     options.onEpoch?.(epoch, Object.fromEntries(Object.entries(history).map(([k, v]) => [k, v[v.length - 1]!])));
   }
