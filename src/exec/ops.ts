@@ -202,67 +202,64 @@ export function mean(tape: Tape, x: Var, axes?: readonly number[], keepDims = fa
   return mul(tape, s, scalar(tape, s.value.data.length / x.value.data.length));
 }
 
-/** (outer, n, inner) view of an axis, for softmax-like operations. */
-function axisView(shape: readonly number[], axis: number): [number, number, number] {
+/**
+ * Calls `lane(base, stride, n)` for every 1-D lane along `axis`: the lane's elements are at
+ * `base + j·stride`, j < n. Softmax-like operations work lane by lane.
+ */
+function forEachLane(shape: readonly number[], axis: number, lane: (base: number, stride: number, n: number) => void): void {
   const a = axis < 0 ? axis + shape.length : axis;
-  return [sizeOf(shape.slice(0, a)), shape[a]!, sizeOf(shape.slice(a + 1))];
+  const outer = sizeOf(shape.slice(0, a));
+  const n = shape[a]!;
+  const inner = sizeOf(shape.slice(a + 1));
+  for (let o = 0; o < outer; o++) for (let k = 0; k < inner; k++) lane(o * n * inner + k, inner, n);
+}
+
+/** The largest value of a lane (the shift that keeps exp from overflowing). */
+function laneMax(X: Float, base: number, stride: number, n: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) max = Math.max(max, X[base + j * stride]!);
+  return max;
 }
 
 /** Softmax over `axis`, computed from `x − max` for stability. */
 export function softmax(tape: Tape, x: Var, axis = -1): Var {
-  const [outer, n, inner] = axisView(x.value.shape, axis);
   const X = x.value.data;
   const Y = like(tape, x, X.length);
-  for (let o = 0; o < outer; o++) {
-    for (let k = 0; k < inner; k++) {
-      const base = o * n * inner + k;
-      let max = -Infinity;
-      for (let j = 0; j < n; j++) max = Math.max(max, X[base + j * inner]!);
-      let total = 0;
-      for (let j = 0; j < n; j++) total += Y[base + j * inner] = Math.exp(X[base + j * inner]! - max);
-      for (let j = 0; j < n; j++) Y[base + j * inner]! /= total;
-    }
-  }
+  forEachLane(x.value.shape, axis, (base, stride, n) => {
+    const max = laneMax(X, base, stride, n);
+    let total = 0;
+    for (let j = 0; j < n; j++) total += Y[base + j * stride] = Math.exp(X[base + j * stride]! - max);
+    for (let j = 0; j < n; j++) Y[base + j * stride]! /= total;
+  });
   return tape.record({ shape: x.value.shape, data: Y }, [x], (G) => {
     const dX = like(tape, x, X.length);
-    for (let o = 0; o < outer; o++) {
-      for (let k = 0; k < inner; k++) {
-        const base = o * n * inner + k;
-        let dot = 0;
-        for (let j = 0; j < n; j++) dot += G[base + j * inner]! * Y[base + j * inner]!;
-        for (let j = 0; j < n; j++) dX[base + j * inner] = Y[base + j * inner]! * (G[base + j * inner]! - dot);
-      }
-    }
+    forEachLane(x.value.shape, axis, (base, stride, n) => {
+      let dot = 0;
+      for (let j = 0; j < n; j++) dot += G[base + j * stride]! * Y[base + j * stride]!;
+      for (let j = 0; j < n; j++) dX[base + j * stride] = Y[base + j * stride]! * (G[base + j * stride]! - dot);
+    });
     accumulate(x, dX);
   });
 }
 
 /** log(softmax(x)) over `axis`, without forming the softmax's logarithm of small numbers. */
 export function logSoftmax(tape: Tape, x: Var, axis = -1): Var {
-  const [outer, n, inner] = axisView(x.value.shape, axis);
   const X = x.value.data;
   const Y = like(tape, x, X.length);
-  for (let o = 0; o < outer; o++) {
-    for (let k = 0; k < inner; k++) {
-      const base = o * n * inner + k;
-      let max = -Infinity;
-      for (let j = 0; j < n; j++) max = Math.max(max, X[base + j * inner]!);
-      let total = 0;
-      for (let j = 0; j < n; j++) total += Math.exp(X[base + j * inner]! - max);
-      const lse = max + Math.log(total);
-      for (let j = 0; j < n; j++) Y[base + j * inner] = X[base + j * inner]! - lse;
-    }
-  }
+  forEachLane(x.value.shape, axis, (base, stride, n) => {
+    const max = laneMax(X, base, stride, n);
+    let total = 0;
+    for (let j = 0; j < n; j++) total += Math.exp(X[base + j * stride]! - max);
+    const lse = max + Math.log(total);
+    for (let j = 0; j < n; j++) Y[base + j * stride] = X[base + j * stride]! - lse;
+  });
   return tape.record({ shape: x.value.shape, data: Y }, [x], (G) => {
     const dX = like(tape, x, X.length);
-    for (let o = 0; o < outer; o++) {
-      for (let k = 0; k < inner; k++) {
-        const base = o * n * inner + k;
-        let total = 0;
-        for (let j = 0; j < n; j++) total += G[base + j * inner]!;
-        for (let j = 0; j < n; j++) dX[base + j * inner] = G[base + j * inner]! - Math.exp(Y[base + j * inner]!) * total;
-      }
-    }
+    forEachLane(x.value.shape, axis, (base, stride, n) => {
+      let total = 0;
+      for (let j = 0; j < n; j++) total += G[base + j * stride]!;
+      for (let j = 0; j < n; j++) dX[base + j * stride] = G[base + j * stride]! - Math.exp(Y[base + j * stride]!) * total;
+    });
     accumulate(x, dX);
   });
 }
