@@ -8,9 +8,14 @@
  *   Functional layers name their calls in `inbound_nodes`, one list per call of
  *   `[layer, node, tensor, kwargs]` entries (Keras 1: without kwargs); `input_layers` and
  *   `output_layers` are lists of `[layer, node, tensor]`.
- * - Keras 3: the same, plus `module`/`registered_name`/`build_config` (ignored), calls as
+ * - Keras 3: the same, plus `module`/`registered_name`/`build_config`, calls as
  *   `{"args": […], "kwargs": {…}}` whose tensors are `__keras_tensor__` objects with a
  *   `keras_history`, and `input_layers`/`output_layers` possibly flat (`["dense_8", 0, 0]`).
+ *   The shapes Keras recorded (a `__keras_tensor__`'s `shape`, a layer's
+ *   `build_config.input_shape`) become the `recordedShapes` of the layer that produced that
+ *   tensor, so that shapes after a layer densegraph does not know are still known. Keras 2's
+ *   `batch_input_shape` on a layer that is not first is not used: Keras ignores it, and real
+ *   files carry stale copies of the model's input shape there (k2_08).
  *
  * Layer configs keep Keras's snake_case keys. For classes in the registry, keys its schema does
  * not know are dropped with one `ignored-argument` warning per layer, Keras 1 argument names are
@@ -21,6 +26,7 @@
  */
 import { error, hasErrors, warning, type Diagnostic, type SourceLoc } from '../ir/diagnostics.js';
 import type { LayerIR, ModelIR, ModelKind, TensorRef } from '../ir/model.js';
+import type { Shape } from '../ir/shape.js';
 import { didYouMean } from '../ir/suggest.js';
 import { resolveAlias } from '../layers/aliases.js';
 import { layerDef } from '../layers/registry.js';
@@ -50,9 +56,14 @@ export const KERAS1_NAMES: Readonly<Record<string, Readonly<Record<string, strin
   BatchNormalization: { beta_init: 'beta_initializer', gamma_init: 'gamma_initializer' },
 };
 
+/** Recorded output shapes of one model's layers: layer name → call → output → shape. */
+type Recorded = Map<string, (Shape | null)[][]>;
+
 interface Reader {
   readonly source: ParsedSource;
   readonly diagnostics: Diagnostic[];
+  /** The shapes recorded so far in the model being read. */
+  recorded: Recorded;
 }
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
@@ -129,12 +140,52 @@ function kerasTensors(value: unknown, path: Path, names: ReadonlySet<string>, wh
       r.diagnostics.push(error('invalid-tensor', `${what}: a __keras_tensor__ needs config.keras_history: [layer_name, node_index, tensor_index], got ${describe(history)}`, r.source.locate(hpath)));
     } else {
       const t = checkName(ref(history[0], history[1], history[2]), r.source.locate(hpath), names, what, r);
-      if (t) out.push(t);
+      if (t) {
+        out.push(t);
+        const shape = asShape((value['config'] as Record<string, unknown>)['shape']);
+        if (shape) record(r.recorded, t, shape);
+      }
     }
   } else if (isPlainObject(value)) {
     for (const [k, v] of Object.entries(value)) found += kerasTensors(v, [...path, k], names, what, r, out);
   }
   return found;
+}
+
+/** A shape as Keras writes it (`[null, 28, 28, 1]`), or undefined for anything else. */
+function asShape(value: unknown): Shape | undefined {
+  return Array.isArray(value) && value.length > 0 && value.every((d) => d === null || isIndex(d)) ? (value as Shape) : undefined;
+}
+
+/** Notes the shape of tensor `t`, unless one was already noted (a `__keras_tensor__` comes first). */
+function record(recorded: Recorded, t: TensorRef, shape: Shape): void {
+  const calls = recorded.get(t.layer) ?? [];
+  recorded.set(t.layer, calls);
+  const outputs = (calls[t.call ?? 0] ??= []);
+  outputs[t.output ?? 0] ??= shape;
+}
+
+/**
+ * `build_config.input_shape` (Keras 3, tf.keras 2.13+): the shapes of the tensors a layer was
+ * first called on, which are the outputs of the layers it takes them from — in a functional
+ * model its first call's tensors, in a Sequential the layer listed before it.
+ */
+function recordBuildShapes(items: readonly unknown[], layers: readonly (LayerIR | undefined)[], kind: ModelKind, recorded: Recorded): void {
+  items.forEach((item, i) => {
+    const build = isPlainObject(item) ? item['build_config'] : undefined;
+    const given = isPlainObject(build) ? build['input_shape'] : undefined;
+    if (given === undefined || given === null) return;
+    const single = asShape(given);
+    const several = Array.isArray(given) && given.length > 0 && given.every((g) => asShape(g)) ? (given as Shape[]) : undefined;
+    if (kind === 'Sequential') {
+      const previous = layers[i - 1]?.name;
+      if (previous !== undefined && single) record(recorded, { layer: previous }, single);
+      return;
+    }
+    const inbound = layers[i]?.calls[0] ?? [];
+    if (inbound.length === 1 && single) record(recorded, inbound[0]!, single);
+    else if (several && several.length === inbound.length) inbound.forEach((t, j) => record(recorded, t, several[j]!));
+  });
 }
 
 /** `inbound_nodes`: one entry per call, in the Keras 2 list form or the Keras 3 args form. */
@@ -321,7 +372,18 @@ function readModel(obj: Record<string, unknown>, path: Path, kind: ModelKind, r:
     const n = typeof item['name'] === 'string' ? item['name'] : isPlainObject(item['config']) ? item['config']['name'] : undefined;
     if (typeof n === 'string') names.add(n);
   }
-  const layers = layersData.map((item, i) => readLayer(item, [...layersPath, i], kind, names, r)).filter((l): l is LayerIR => l !== undefined);
+  const outer = r.recorded;
+  r.recorded = new Map();
+  const read = layersData.map((item, i) => readLayer(item, [...layersPath, i], kind, names, r));
+  recordBuildShapes(layersData, read, kind, r.recorded);
+  const recorded = r.recorded;
+  r.recorded = outer;
+  const layers = read
+    .filter((l): l is LayerIR => l !== undefined)
+    .map((l) => {
+      const shapes = l.name !== undefined ? recorded.get(l.name) : undefined;
+      return shapes ? { ...l, recordedShapes: Array.from(shapes, (outputs) => Array.from(outputs ?? [], (s) => s ?? null)) } : l;
+    });
   const modelName = typeof name === 'string' && name.length > 0 ? name : kind === 'Sequential' ? 'sequential' : 'functional';
   const loc = source.locate(path);
   if (kind === 'Sequential') return { name: modelName, kind, layers, inputs: [], outputs: [], loc };
@@ -333,7 +395,7 @@ function readModel(obj: Record<string, unknown>, path: Path, kind: ModelKind, r:
 
 /** Builds the IR from a parsed Keras to_json() or TensorFlow.js model.json document. */
 export function kerasJsonToIR(source: ParsedSource, file?: string): { model?: ModelIR; diagnostics: Diagnostic[] } {
-  const r: Reader = { source, diagnostics: [] };
+  const r: Reader = { source, diagnostics: [], recorded: new Map() };
   const data = source.data;
   const path = modelPath(data);
   const obj = path ? at(data, path) : undefined;

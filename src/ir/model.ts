@@ -42,6 +42,12 @@ export interface LayerIR {
    * kept as the file describes it, drawn with unknown shapes, never run.
    */
   readonly opaque?: boolean;
+  /**
+   * Output shapes the model file records for this layer, by call then output: Keras 3's
+   * `__keras_tensor__` shapes and the `build_config.input_shape` of the layers it feeds. Used
+   * where densegraph cannot infer the shape itself (opaque layers); `null` where not recorded.
+   */
+  readonly recordedShapes?: readonly (readonly (Shape | null)[])[];
 }
 
 export type ModelKind = 'Sequential' | 'Functional';

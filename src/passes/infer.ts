@@ -116,6 +116,12 @@ function shapesCompatible(declared: Shape, given: Shape): boolean {
   return declared.length === given.length && declared.every((d, i) => d === null || given[i] === null || d === given[i]);
 }
 
+/** The output shapes the model file recorded for a call of a layer (`[null]`: none). */
+function recordedOutputs(layer: LayerIR, call: number): (Shape | null)[] {
+  const outputs = layer.recordedShapes?.[call];
+  return outputs && outputs.length > 0 ? [...outputs] : [null];
+}
+
 /** Output shape of an InputLayer; `given` is the shape a nested model is called on. */
 function inputCall(layer: LayerIR, given: Shape | undefined, ctx: Context): CallResult {
   const where = { ...layer.loc, layer: layer.name! };
@@ -145,8 +151,8 @@ function layerCall(node: CallNode, inputs: readonly Shape[], ctx: Context): Call
     return { outputShapes, model: inner };
   }
   const def = layerDef(layer.className);
-  // What a layer densegraph does not know computes is unknown: so are the shapes after it.
-  if (!def) return { outputShapes: [null] };
+  // What a layer densegraph does not know computes is unknown, unless the file recorded it.
+  if (!def) return { outputShapes: recordedOutputs(layer, node.call) };
   const result = def.outputShape(layer.config, inputs);
   if (!result.ok) {
     ctx.diagnostics.push(error(result.code, `layer '${layer.name}' (${layer.className}): ${result.message}${describeInputs(node, inputs)}`, where, result.hint));
@@ -174,6 +180,7 @@ function compileGraph(model: ModelIR, given: readonly Shape[] | undefined, ctx: 
     );
     return undefined;
   }
+  const layerByName = new Map(model.layers.map((l) => [l.name!, l]));
   const outputs = new Map<string, (Shape | null)[]>();
   const calls = new Map<string, CompiledCall[]>();
   const owned = new Map<string, { weights: WeightIR[]; model?: CompiledModel }>();
@@ -181,6 +188,8 @@ function compileGraph(model: ModelIR, given: readonly Shape[] | undefined, ctx: 
     const produced = outputs.get(key(ref.layer, ref.call ?? 0));
     if (!produced) return null;
     const index = ref.output ?? 0;
+    // An opaque layer's outputs are only known as far as the file records them.
+    if (index >= produced.length && layerByName.get(ref.layer)?.opaque) return null;
     if (index >= produced.length) {
       ctx.diagnostics.push(error('dangling-reference', `'${refText(ref)}' asks for output ${index} of '${ref.layer}', which has ${produced.length} output${produced.length === 1 ? '' : 's'}`, { ...node.layer.loc, layer: node.layer.name! }));
       return null;

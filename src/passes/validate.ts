@@ -51,7 +51,7 @@ function validateLayers(model: ModelIR, diagnostics: Diagnostic[]): ModelIR {
     const def = layerDef(layer.className);
     if (!def && layer.opaque) {
       diagnostics.push(
-        warning('opaque-layer', `densegraph does not know the Keras class '${layer.className}': it is drawn as a box with what the file says, shapes after it are unknown, and the model cannot be run`, where(layer)),
+        warning('opaque-layer', `densegraph does not know the Keras class '${layer.className}': it is drawn as a box with what the file says, its output shape is unknown unless the file records it, and the model cannot be run`, where(layer)),
       );
       return layer;
     }

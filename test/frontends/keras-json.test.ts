@@ -335,6 +335,91 @@ describe('structure', () => {
     expect(m.layers.filter((l) => l.opaque).map((l) => l.className)).toContain('GlobalAveragePooling2D');
   });
 
+  it('an opaque layer takes its output shape from the __keras_tensor__ shapes Keras 3 recorded; inference goes on after it (k3_03)', () => {
+    const { model, diagnostics } = compileFixture('k3_03_derived_conv_functional.json');
+    expect(table(model)).toEqual([
+      ['image', 'InputLayer', [null, 28, 28, 1], 0],
+      ['conv2d', 'Conv2D', [null, 26, 26, 8], 0],
+      ['max_pooling2d', 'MaxPooling2D', [null, 13, 13, 8], 0],
+      ['flatten', 'Flatten', [null, 1352], 0],
+      ['dense', 'Dense', [null, 10], 1352 * 10 + 10],
+    ]);
+    expect(model.layers.map((l) => l.paramsKnown)).toEqual([true, false, false, true, true]);
+    expect(model.totalParams).toBe(13_530);
+    expect(diagnostics.filter((d) => d.code === 'opaque-layer').map((d) => d.loc?.layer)).toEqual(['conv2d', 'max_pooling2d']);
+  });
+
+  it('a Sequential opaque layer takes its output shape from the next layer\'s build_config (k3_04, LSTM)', () => {
+    const { model } = compileFixture('k3_04_derived_lstm_sequential.json');
+    expect(table(model).slice(1)).toEqual([
+      ['lstm', 'LSTM', [null, 64], 0],
+      ['dropout', 'Dropout', [null, 64], 0],
+      ['dense', 'Dense', [null, 41], 64 * 41 + 41],
+    ]);
+  });
+
+  it('build_config alone (no __keras_tensor__ shapes) gives a functional opaque layer its output, also for a merge', () => {
+    const data = JSON.parse(readFixture('fixtures/keras/k3_03_derived_conv_functional.json'));
+    // Keras 2.15 writes build_config with list-form inbound nodes: no tensor shapes there.
+    for (const l of data.config.layers) if (l.inbound_nodes.length) l.inbound_nodes = [[[l.inbound_nodes[0].args[0].config.keras_history[0], 0, 0, {}]]];
+    expect(table(compiled(JSON.stringify(data)).model).map((row) => row[2])).toEqual([[null, 28, 28, 1], [null, 26, 26, 8], [null, 13, 13, 8], [null, 1352], [null, 10]]);
+    // Without build_config either, the shapes after the opaque layer are unknown ('?'), nothing fails.
+    for (const l of data.config.layers) delete l.build_config;
+    const bare = compiled(JSON.stringify(data)).model;
+    expect(bare.layers.map((l) => l.outputShape)).toEqual([[null, 28, 28, 1], null, null, null, null]);
+    expect(bare.layers.at(-1)!.paramsKnown).toBe(false);
+  });
+
+  it('a merge build_config with one shape per input records each input', () => {
+    const layer = (name: string, cls: string, config: object, inbound: unknown[], build?: unknown) => ({ class_name: cls, name, config: { name, ...config }, inbound_nodes: inbound, ...(build ? { build_config: { input_shape: build } } : {}) });
+    const model = {
+      class_name: 'Functional',
+      config: {
+        name: 'm',
+        layers: [
+          layer('in', 'InputLayer', { batch_shape: [null, 5] }, []),
+          layer('a', 'Custom', {}, [[['in', 0, 0, {}]]]),
+          layer('b', 'Custom', {}, [[['in', 0, 0, {}]]]),
+          layer('cat', 'Concatenate', {}, [[['a', 0, 0, {}], ['b', 0, 0, {}]]], [[null, 3], [null, 4]]),
+          layer('out', 'Dense', { units: 2 }, [[['cat', 0, 0, {}]]]),
+        ],
+        input_layers: [['in', 0, 0]],
+        output_layers: [['out', 0, 0]],
+      },
+    };
+    expect(table(compiled(JSON.stringify(model)).model).slice(1)).toEqual([
+      ['a', 'Custom', [null, 3], 0],
+      ['b', 'Custom', [null, 4], 0],
+      ['cat', 'Concatenate', [null, 7], 0],
+      ['out', 'Dense', [null, 2], 16],
+    ]);
+  });
+
+  it('Keras 2 batch_input_shape on a layer that is not first is not taken as a shape (k2_08 carries stale copies)', () => {
+    const { model } = compileFixture('k2_08_kotlindl_lstm_model.json');
+    // lstm_4 says batch_input_shape [None, 40, 41], but lstm_3's output is (None, 40, 64): unknown is right.
+    expect(model.layers.find((l) => l.name === 'dropout_3')!.outputShape).toBeNull();
+  });
+
+  it('every shape Keras 3 recorded for a layer densegraph knows equals the shape densegraph infers', () => {
+    for (const name of ['k3_01_derived_seed_sequential.json', 'k3_02_derived_functional_concat.json', 'k3_03_derived_conv_functional.json', 'k3_04_derived_lstm_sequential.json']) {
+      const { text, file } = fixture(name);
+      const ir = irOf(text, file);
+      const m = compileModel(ir).compiled!;
+      let checked = 0;
+      for (const l of ir.layers) {
+        const c = m.layers.find((x) => x.name === l.name)!;
+        if (c.opaque) continue;
+        l.recordedShapes?.forEach((outputs, call) => outputs.forEach((shape, out) => {
+          if (shape === null) return;
+          expect(c.calls[call]!.outputShapes[out], `${name}: ${l.name}`).toEqual(shape);
+          checked++;
+        }));
+      }
+      expect(checked, name).toBeGreaterThan(0);
+    }
+  });
+
   it('reads TensorFlow.js model.json: Keras config under modelTopology.model_config or directly in modelTopology', () => {
     const seq = JSON.parse(readFixture('fixtures/keras/k2_06_dl4j_model_2_2_4.json')) as Record<string, unknown>;
     const converter = { format: 'layers-model', generatedBy: 'keras v2.2.4', convertedBy: 'TensorFlow.js Converter v1.0.0', modelTopology: { keras_version: '2.2.4', backend: 'tensorflow', model_config: seq }, weightsManifest: [] };
