@@ -48,6 +48,12 @@ export interface LayerIR {
    * where densegraph cannot infer the shape itself (opaque layers); `null` where not recorded.
    */
   readonly recordedShapes?: readonly (readonly (Shape | null)[])[];
+  /**
+   * A shape argument of this layer was not a literal in the source (Python
+   * `input_shape=(X.shape[1],)`): those dimensions read as `None` but may be anything, so a
+   * shape rule that fails on them makes the shapes after it unknown instead of an error.
+   */
+  readonly unknownDims?: boolean;
 }
 
 export type ModelKind = 'Sequential' | 'Functional';

@@ -141,6 +141,19 @@ function describeInputs(node: CallNode, shapes: readonly Shape[]): string {
   return node.inbound.length ? ` (input ${shapes.map((s, i) => `${formatShape(s)} from '${refText(node.inbound[i]!)}'`).join(', ')})` : '';
 }
 
+/**
+ * A call on shapes with dimensions the source did not give (read as `None`): a shape rule that
+ * fails may fail only for want of them, so its output is unknown rather than an error (the
+ * frontend already warned where the dimension comes from).
+ */
+function approximateCall(node: CallNode, inputs: readonly Shape[], ctx: Context): CallResult {
+  const trial: Context = { diagnostics: [] };
+  const result = layerCall(node, inputs, trial);
+  if (trial.diagnostics.some((d) => d.severity === 'error')) return { outputShapes: node.layer.model ? node.layer.model.outputs.map(() => null) : [null] };
+  ctx.diagnostics.push(...trial.diagnostics);
+  return result;
+}
+
 function layerCall(node: CallNode, inputs: readonly Shape[], ctx: Context): CallResult {
   const { layer } = node;
   const where = { ...layer.loc, layer: layer.name! };
@@ -196,10 +209,14 @@ function compileGraph(model: ModelIR, given: readonly Shape[] | undefined, ctx: 
     }
     return produced[index] ?? null;
   };
+  // Tensors whose shapes hold dimensions the source did not give as literals (Layer.unknownDims).
+  const approximate = new Set<string>();
   for (const node of order) {
     const name = node.layer.name!;
     let result: CallResult;
     let inputShapes: Shape[] = [];
+    const approx = node.layer.unknownDims === true || node.inbound.some((r) => approximate.has(key(r.layer, r.call ?? 0)));
+    if (approx) approximate.add(key(name, node.call));
     if (node.layer.className === 'InputLayer') {
       const at = model.inputs.indexOf(name);
       result = inputCall(node.layer, given && at >= 0 ? given[at] : undefined, ctx);
@@ -207,7 +224,7 @@ function compileGraph(model: ModelIR, given: readonly Shape[] | undefined, ctx: 
       const shapes = node.inbound.map((r) => shapeOf(r, node));
       if (shapes.every((s): s is Shape => s !== null)) {
         inputShapes = shapes;
-        result = layerCall(node, shapes, ctx);
+        result = approx ? approximateCall(node, shapes, ctx) : layerCall(node, shapes, ctx);
       } else result = { outputShapes: [null] };
     }
     outputs.set(key(name, node.call), result.outputShapes);

@@ -127,6 +127,7 @@ function resolveSequential(model: ModelIR, diagnostics: Diagnostic[], nested: bo
       config: { batch_shape: batchShape ?? null, dtype: first.config['dtype'] ?? 'float32' },
       calls: [],
       implicit: true,
+      ...(first.unknownDims ? { unknownDims: true } : {}),
       ...(first.loc ? { loc: first.loc } : {}),
     };
     layers = [implicit, ...layers];

@@ -249,6 +249,22 @@ describe('Python Keras code: the shared real cases', () => {
     expect(model.layers[0]!.config['shape']).toEqual([null]);
     expect(model.layers.map((l) => l.className)).toEqual(['InputLayer', 'Dense', 'Dense', 'Concatenate', 'Dense']);
     expect(model.layers[3]!.calls[0]!.map((r) => r.layer)).toEqual([model.layers[0]!.name, model.layers[2]!.name]);
+    // It compiles: Dense cannot be sized on an unknown feature axis, so shapes after it are '?'.
+    const c = compileModel(model);
+    expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(c.compiled!.layers.map((l) => l.outputShape)).toEqual([[null, null], null, null, null, null]);
+    expect(c.compiled!.layers.map((l) => l.paramsKnown)).toEqual([true, false, false, true, false]);
+  });
+
+  it('a non-literal dimension is not an error anywhere downstream; a literal one still is (Dense on an unknown axis)', () => {
+    const sketch = compiled('import pandas as pd\nX = pd.read_csv("x.csv").values\nmodel = Sequential()\nmodel.add(Dense(8, input_shape=(X.shape[1],)))\nmodel.add(Dense(1))\n');
+    expect(sketch.model.layers.map((l) => l.outputShape)).toEqual([[null, null], null, null]);
+    // Shapes that do not depend on the unknown dimension stay known.
+    const partial = compiled('model = Sequential([Dense(8, input_shape=(n_steps, 3)), Flatten(), Dense(2)])\n');
+    expect(partial.model.layers.map((l) => l.outputShape)).toEqual([[null, null, 3], [null, null, 8], [null, null], null]);
+    // Written as None, the same model is an error: the user said the axis has no size.
+    const r = parseModel('model = Sequential([Dense(8, input_shape=(None,))])\n', 'm.py');
+    expect(compileModel(r.model!).diagnostics.find((d) => d.severity === 'error')?.code).toBe('unknown-last-dim');
   });
 
   it("p13 Géron's wide & deep with two inputs: 1,176 parameters", () => {

@@ -580,6 +580,7 @@ export class Interpreter {
       else if (!opaque) this.diagnostics.push(warning('python-extra-argument', `line ${e.line}: ${className} takes at most ${positional.length} positional argument${positional.length === 1 ? '' : 's'}; argument ${i + 1} is ignored`, this.loc(e.args[i]!)));
     });
     for (const [name, { value, kw }] of kwargs) given.push([name, value, kw]);
+    let unknownDims = false;
     for (const [name, value, pos] of given) {
       let key = name;
       if (def) {
@@ -600,9 +601,11 @@ export class Interpreter {
             const dims = value.items.map((i) => this.literal(i));
             const unknown = dims.map((d, i) => (d === NOT_LITERAL ? i : -1)).filter((i) => i >= 0);
             x = dims.map((d) => (d === NOT_LITERAL ? null : d));
+            unknownDims = true;
             this.diagnostics.push(warning('python-unknown-dimension', `line ${pos.line}: ${key} of ${className} is not a literal: ${unknown.length === 1 ? 'dimension' : 'dimensions'} ${unknown.join(', ')} left unknown (None)`, this.loc(pos), 'write the sizes as numbers to get shapes and parameter counts'));
           } else {
             x = [null];
+            unknownDims = true;
             this.diagnostics.push(warning('python-unknown-dimension', `line ${pos.line}: ${key} of ${className} is not a literal: read as one unknown dimension (None,)`, this.loc(pos), 'write the shape as a tuple of numbers, e.g. (8,), to get shapes and parameter counts'));
           }
         } else {
@@ -623,6 +626,6 @@ export class Interpreter {
       );
     }
     const name = config['name'];
-    return { className, config, calls: [], loc, argLocs, ...(typeof name === 'string' ? { name } : {}), ...(opaque ? { opaque: true } : {}) };
+    return { className, config, calls: [], loc, argLocs, ...(typeof name === 'string' ? { name } : {}), ...(opaque ? { opaque: true } : {}), ...(unknownDims ? { unknownDims } : {}) };
   }
 }
