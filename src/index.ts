@@ -33,6 +33,8 @@ export { svgToPng, MAX_PNG_PIXELS, type PngOptions } from './backends/png.js';
 export { toMermaid, escapeMermaid, mermaidIdFor, type MermaidOptions } from './backends/mermaid.js';
 export { summary, summaryText, summaryMarkdown, summaryJson, summaryJsonObject, SUMMARY_FORMATS, type SummaryFormat, type SummaryJson } from './backends/summary.js';
 export { specJsonSchema } from './frontends/spec-schema.js';
+export { toKerasJson } from './backends/keras-json.js';
+export { convertModel, CONVERT_TARGETS, type ConvertTarget, type ConvertResult } from './backends/convert.js';
 
 /** Compiles IR: validation, names, shapes, parameters. Alias of `compileModel`. */
 export function compile(model: ModelIR): CompileResult {

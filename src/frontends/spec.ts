@@ -273,8 +273,13 @@ function callText(call: readonly TensorRef[]): string | string[] {
 function modelToSpec(model: ModelIR): Record<string, unknown> {
   const out: Record<string, unknown> = { name: model.name };
   if (model.kind === 'Functional') {
+    // In the model's input order, which a file may give apart from the layer order.
+    const rank = (l: LayerIR) => {
+      const i = model.inputs.indexOf(l.name!);
+      return i < 0 ? model.inputs.length : i;
+    };
     out['inputs'] = Object.fromEntries(
-      model.layers.filter((l) => l.className === 'InputLayer').map((l) => {
+      model.layers.filter((l) => l.className === 'InputLayer').sort((a, b) => rank(a) - rank(b)).map((l) => {
         const { name: _name, ...args } = l.config;
         return [l.name!, args];
       }),
