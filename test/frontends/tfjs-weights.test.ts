@@ -63,6 +63,16 @@ describe('TensorFlow.js stored weights', () => {
     expect(JSON.parse(fresh.stdout).outputs[0][0]).toBeCloseTo(c.y[0]!, 4);
   });
 
+  it('t1: run gives the predictions TensorFlow.js itself computes from the same file (fixtures/reference/tfjs/abalone-predictions.json)', async () => {
+    // Made by scripts/make-tfjs-abalone-reference.mjs: tf.loadLayersModel on model.json + weights.bin, cpu, float32.
+    const ref = JSON.parse(readFileSync(fixturePath('fixtures/reference/tfjs/abalone-predictions.json'), 'utf8')) as { inputs: number[][]; outputs: number[][] };
+    const r = await cli('run', t1, '--input', JSON.stringify(ref.inputs));
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout).outputs as number[][];
+    expect(out).toHaveLength(ref.outputs.length);
+    out.forEach((row, i) => expect(Math.abs(row[0]! - ref.outputs[i]![0]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(ref.outputs[i]![0]!))));
+  });
+
   it('t4: a non-model.json name and a ./name.bin shard path', async () => {
     const x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     const r = await cli('run', t4, '--input', JSON.stringify([x]));
