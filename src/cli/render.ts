@@ -1,10 +1,11 @@
 /** `densegraph render`: a model file → DOT or SVG. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { mkdir, readFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { BUILTIN_STYLES, RANKDIRS, SPLINES, checkLayerRange, error, svgToPng, toMermaid, compileFile, hasErrors, loadStyle, renderDot, renderSvgWithDiagnostics, type LabelStyle, type Rankdir, type Splines } from '../index.js';
 import { report, writeAtomic, type Io } from './io.js';
 import { withLimitOptions, UsageError, type LimitFlags } from './options.js';
+import { expandInputs } from './globs.js';
 
 export const RENDER_FORMATS = ['dot', 'svg', 'png', 'mermaid'] as const;
 type RenderFormat = (typeof RENDER_FORMATS)[number];
@@ -58,7 +59,7 @@ export function outputFormat(flags: { output?: string; format?: RenderFormat }):
 export function renderCommand(io: Io, setExit: (code: number) => void): Command {
   return withLimitOptions(new Command('render')
     .description('draw a model as Graphviz DOT, SVG, PNG or a Mermaid flowchart, with Keras show_shapes-style labels')
-    .argument('<models...>', 'model files (spec, Keras JSON, .keras, tfjs model.json), or - for stdin; several need --out-dir')
+    .argument('<models...>', 'model files (spec, Keras JSON, .keras, tfjs model.json, Python) or glob patterns (\'models/**/*.yaml\'), or - for stdin; several need --out-dir')
     .option('--out-dir <dir>', 'write one diagram per model into DIR, named after the model file')
     .option('--check', 'with --out-dir: write nothing, exit 1 listing every diagram that is stale or missing')
     .option('-o, --output <file>', 'write to this file (the format follows its extension); default: stdout')
@@ -75,7 +76,8 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
     .addOption(new Option('--rankdir <dir>', 'direction of the graph (default: TB)').choices(RANKDIRS))
     .addOption(new Option('--dpi <n>', 'Graphviz dpi (default: 200 for keras3, 96 for keras2)').argParser(parseDpi))
     .addOption(new Option('--splines <kind>', 'edge routing, as Keras 3.14 plot_model(splines=...) (default: ortho for keras3)').choices(SPLINES))
-  ).action(async (models: string[], flags: RenderFlags) => {
+  ).action(async (args: string[], flags: RenderFlags) => {
+      const models = await expandInputs(args);
       const batch = models.length > 1 || flags.outDir !== undefined;
       if (batch && flags.output) throw new UsageError('-o names one output file; with several models use --out-dir DIR');
       if (models.length > 1 && !flags.outDir) throw new UsageError(`${models.length} models need --out-dir DIR for their diagrams (one file each)`);
@@ -95,10 +97,15 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
         return setExit(0);
       }
       // Batch: one process renders every model into --out-dir (the wasm loads once).
-      const targets = models.map((m) => join(flags.outDir!, `${basename(m).replace(/\.[^.]+$/, '')}.${FORMAT_EXTENSIONS[format]}`));
+      // Named after the model file; when two model files have the same name, each keeps its
+      // folders below the one they all share (a/x.yaml, b/x.yaml → DIR/a/x.svg, DIR/b/x.svg).
+      const stem = (m: string) => `${basename(m).replace(/\.[^.]+$/, '')}.${FORMAT_EXTENSIONS[format]}`;
+      const flat = models.map((m) => join(flags.outDir!, stem(m)));
+      const base = commonDirectory(models.map((m) => dirname(resolve(m))));
+      const targets = new Set(flat).size === flat.length ? flat : models.map((m) => join(flags.outDir!, relative(base, dirname(resolve(m))), stem(m)));
       const clash = targets.find((t, i) => targets.indexOf(t) !== i);
       if (clash) throw new UsageError(`two models would both be written to ${clash}; render them into different --out-dir folders`);
-      if (!flags.check) await mkdir(flags.outDir!, { recursive: true });
+      if (!flags.check) for (const dir of new Set(targets.map((t) => dirname(t)))) await mkdir(dir, { recursive: true });
       const tty = process.stderr.isTTY === true;
       let failed = 0;
       const stale: string[] = [];
@@ -122,6 +129,18 @@ export function renderCommand(io: Io, setExit: (code: number) => void): Command 
       if (flags.check && stale.length === 0 && failed === 0) io.stderr(`densegraph: ${models.length} diagram${models.length === 1 ? '' : 's'} up to date\n`);
       return setExit(failed > 0 || stale.length > 0 ? 1 : 0);
     });
+}
+
+/** The deepest folder that holds all the given (absolute) folders. */
+function commonDirectory(dirs: readonly string[]): string {
+  let parts = dirs[0]!.split(sep);
+  for (const d of dirs.slice(1)) {
+    const other = d.split(sep);
+    let i = 0;
+    while (i < parts.length && i < other.length && parts[i] === other[i]) i++;
+    parts = parts.slice(0, i);
+  }
+  return parts.join(sep) || sep;
 }
 
 const FORMAT_EXTENSIONS: Record<RenderFormat, string> = { dot: 'dot', svg: 'svg', png: 'png', mermaid: 'mmd' };

@@ -251,6 +251,26 @@ describe('batch rendering', () => {
     expect(readdirSync(out)).toEqual(['binary-classifier.svg']);
   });
 
+  it('expands glob patterns itself (quoted, as CI configs pass them); folders below the shared one are kept', async () => {
+    const out = join(dir, 'globbed');
+    const r = await cli('render', fixturePath('fixtures/tfjs/*/*.json'), fixturePath('fixtures/seed/d*.yaml'), '--out-dir', out, '-f', 'dot');
+    expect(r).toMatchObject({ code: 0 });
+    const files = (sub: string) => readdirSync(join(out, sub)).sort();
+    // The models share fixtures/: tfjs/<case>/… and seed/… are kept below it, so the two model.json do not collide.
+    expect(readdirSync(out).sort()).toEqual(['seed', 'tfjs']);
+    expect(files('seed')).toEqual(['dense-8-relu.dot']);
+    expect(files('tfjs')).toEqual(['t1_tfjs_examples_abalone', 't3_tfjs_e2e_embedding_gru', 't4_tfjs_rn_bundle_list_config']);
+    expect(files('tfjs/t1_tfjs_examples_abalone')).toEqual(['model.dot']);
+    expect(files('tfjs/t4_tfjs_rn_bundle_list_config')).toEqual(['bundle_model_test.dot']);
+    // The same files named one by one give the same result; --check agrees.
+    const again = await cli('render', fixturePath('fixtures/tfjs/*/*.json'), fixturePath('fixtures/seed/d*.yaml'), '--out-dir', out, '-f', 'dot', '--check');
+    expect(again).toMatchObject({ code: 0 });
+    expect(again.stderr).toContain('4 diagrams up to date');
+    const none = await cli('render', fixturePath('fixtures/nothing-here/*.yaml'), '--out-dir', out);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("no file matches the pattern");
+  });
+
   it('several models without --out-dir, or -o with --out-dir, are usage errors', async () => {
     expect((await cli('render', seed, seed)).code).toBe(2);
     expect((await cli('render', seed, '--out-dir', dir, '-o', 'x.svg')).code).toBe(2);
