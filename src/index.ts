@@ -35,6 +35,7 @@ export { summary, summaryText, summaryMarkdown, summaryJson, summaryJsonObject, 
 export { specJsonSchema } from './frontends/spec-schema.js';
 export { toKerasJson } from './backends/keras-json.js';
 export { convertModel, CONVERT_TARGETS, type ConvertTarget, type ConvertResult } from './backends/convert.js';
+export { findBlocks, updateMarkdown, markerRegion, markerKeys, escapeMarkdownText, markdownHref, diagramFileName, diagramAlt, isDiagramFile, DIAGRAM_FILE_PATTERN, type MdBlock, type MdBlockKind, type MarkerRegion, type BlockUpdate, type FindBlocksOptions, type DiagramNameInput } from './md/markdown.js';
 
 /** Compiles IR: validation, names, shapes, parameters. Alias of `compileModel`. */
 export function compile(model: ModelIR): CompileResult {
