@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes fixtures/reference/tfjs/abalone-predictions.json: the predictions of the shared
+// Writes fixtures/reference/abalone-tfjs-predictions.json: the predictions of the shared
 // TensorFlow.js abalone model (fixtures/tfjs/t1_tfjs_examples_abalone, trained by the
 // tfjs-examples authors) computed by TensorFlow.js itself — its own model.json loader
 // (tf.loadLayersModel over the file's topology, weight manifest and weights.bin), the cpu
@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = path.join(ROOT, 'fixtures', 'tfjs', 't1_tfjs_examples_abalone');
-const OUT = path.join(ROOT, 'fixtures', 'reference', 'tfjs', 'abalone-predictions.json');
+const OUT = path.join(ROOT, 'fixtures', 'reference', 'abalone-tfjs-predictions.json');
 
 tf.env().set('PROD', true);
 await tf.setBackend('cpu');
@@ -51,7 +51,7 @@ const text = `${JSON.stringify(record, null, 2)}\n`;
 if (process.argv.includes('--check')) {
   const strip = (s) => s.replace(/^ {2}"source": .*\n/m, '');
   const same = strip(readFileSync(OUT, 'utf8')) === strip(text);
-  console.log(same ? 'abalone-predictions.json matches tfjs' : 'abalone-predictions.json differs from what tfjs computes now');
+  console.log(same ? 'abalone-tfjs-predictions.json matches tfjs' : 'abalone-tfjs-predictions.json differs from what tfjs computes now');
   process.exitCode = same ? 0 : 1;
 } else {
   writeFileSync(OUT, text);

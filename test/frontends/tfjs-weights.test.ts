@@ -63,9 +63,9 @@ describe('TensorFlow.js stored weights', () => {
     expect(JSON.parse(fresh.stdout).outputs[0][0]).toBeCloseTo(c.y[0]!, 4);
   });
 
-  it('t1: run gives the predictions TensorFlow.js itself computes from the same file (fixtures/reference/tfjs/abalone-predictions.json)', async () => {
+  it('t1: run gives the predictions TensorFlow.js itself computes from the same file (fixtures/reference/abalone-tfjs-predictions.json)', async () => {
     // Made by scripts/make-tfjs-abalone-reference.mjs: tf.loadLayersModel on model.json + weights.bin, cpu, float32.
-    const ref = JSON.parse(readFileSync(fixturePath('fixtures/reference/tfjs/abalone-predictions.json'), 'utf8')) as { inputs: number[][]; outputs: number[][] };
+    const ref = JSON.parse(readFileSync(fixturePath('fixtures/reference/abalone-tfjs-predictions.json'), 'utf8')) as { inputs: number[][]; outputs: number[][] };
     const r = await cli('run', t1, '--input', JSON.stringify(ref.inputs));
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout).outputs as number[][];
