@@ -32,6 +32,7 @@ export { dotToSvg, graphvizVersion } from './backends/svg.js';
 export { svgToPng, MAX_PNG_PIXELS, type PngOptions } from './backends/png.js';
 export { toMermaid, escapeMermaid, mermaidIdFor, type MermaidOptions } from './backends/mermaid.js';
 export { summary, summaryText, summaryMarkdown, summaryJson, summaryJsonObject, SUMMARY_FORMATS, type SummaryFormat, type SummaryJson } from './backends/summary.js';
+export { reportHtml, reportData, reportCsp, jsonForScript, loadReportTemplate, REPORT_THEMES, type ReportOptions, type ReportTheme, type ReportTemplate, type ReportData } from './backends/report.js';
 export { specJsonSchema } from './frontends/spec-schema.js';
 export { toKerasJson } from './backends/keras-json.js';
 export { convertModel, CONVERT_TARGETS, type ConvertTarget, type ConvertResult } from './backends/convert.js';

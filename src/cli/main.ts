@@ -13,6 +13,7 @@ import { trainCommand } from './train.js';
 import { gradcheckCommand } from './gradcheck.js';
 import { diffCommand } from './diff.js';
 import { convertCommand } from './convert.js';
+import { reportCommand } from './report.js';
 import { mdCommand } from './md.js';
 import { Reported } from './exec-common.js';
 import { LayerDataError } from '../index.js';
@@ -32,7 +33,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .exitOverride();
-  for (const command of [renderCommand(io, setExit), summaryCommand(io, setExit), runCommand(io, setExit), trainCommand(io, setExit), gradcheckCommand(io, setExit), diffCommand(io, setExit), convertCommand(io, setExit), mdCommand(io, setExit)]) {
+  for (const command of [renderCommand(io, setExit), summaryCommand(io, setExit), runCommand(io, setExit), trainCommand(io, setExit), gradcheckCommand(io, setExit), diffCommand(io, setExit), convertCommand(io, setExit), reportCommand(io, setExit), mdCommand(io, setExit)]) {
     program.addCommand(command.exitOverride().showHelpAfterError('(run with --help for usage)').configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) }));
   }
   const args = argv.filter((a) => a !== '--debug');
