@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -63,5 +63,56 @@ describe('densegraph diff', () => {
     const svg = cli(repo, 'diff', '--git', 'HEAD', 'model.yaml', '-f', 'svg');
     expect(svg.stdout).toMatch(/^<\?xml[\s\S]*units: 8 → 12[\s\S]*<\/svg>\n$/);
     expect(cli(repo, 'diff', '--git', 'HEAD', 'model.yaml').stdout).toMatch(/^### Model diff: sequential\n\nTotal params: 49 → 73 \(\+24\)/);
+  });
+});
+
+describe('the seed model with Dense(6) changed to Dense(16) and a Dropout added (issue 6)', () => {
+  // The seed's Python, as a pull request would change it: in a git repository, old and new.
+  const seedPy = readFileSync(fixturePath('fixtures/seed/binary-classifier.py'), 'utf8');
+  const changedPy = seedPy.replace(/Dense\(6,([^\n]*)\)\)\n/, 'Dense(16,$1))\nmodel.add(Dropout(0.2))\n').replace(/from keras.layers import Dense\b/, 'from keras.layers import Dense, Dropout');
+  let dir: string;
+
+  beforeAll(() => {
+    expect(changedPy).not.toBe(seedPy);
+    expect(changedPy).toContain('Dense(16');
+    dir = mkdtempSync(join(tmpdir(), 'densegraph-seed-diff-'));
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.email', 'test@example.invalid');
+    git('config', 'user.name', 'test');
+    writeFileSync(join(dir, 'model.py'), seedPy);
+    git('add', 'model.py');
+    git('commit', '-q', '-m', 'seed');
+    writeFileSync(join(dir, 'model.py'), changedPy);
+  });
+
+  it('json: exactly dense_1 changed (units 6 → 16), dropout added, dense_2 fed by it; +100 parameters', () => {
+    const r = cli(dir, 'diff', '--git', 'HEAD', 'model.py', '-f', 'json', '--exit-code');
+    expect(r.code).toBe(1);
+    const d = JSON.parse(r.stdout);
+    const changed = d.layers.filter((l: { kind: string }) => l.kind !== 'unchanged');
+    expect(changed.map((l: { name: string; kind: string }) => [l.name, l.kind])).toEqual([['dense_1', 'changed'], ['dropout', 'added'], ['dense_2', 'changed']]);
+    expect(changed[0].arguments).toEqual([{ argument: 'units', old: 6, new: 16 }]);
+    expect(changed[0].params).toEqual({ old: 54, new: 8 * 16 + 16 });
+    expect(changed[2].arguments).toEqual([]);
+    expect(changed[2].inbound).toEqual({ old: ['dense_1'], new: ['dropout'] });
+    expect(changed[2].params).toEqual({ old: 7, new: 17 });
+    expect([d.old.totalParams, d.new.totalParams, d.totalParamsChange]).toEqual([101, 201, 100]);
+  });
+
+  it('markdown, dot, svg and mermaid say the same', () => {
+    const md = cli(dir, 'diff', '--git', 'HEAD', 'model.py').stdout;
+    expect(md).toContain('Total params: 101 → 201 (+100); layers: 1 added, 0 removed, 2 changed');
+    expect(md).toMatch(/\| dense\\_1 \| 🟡 changed \| units: 6 → 16<br>[^|]*params: 54 → 144/);
+    expect(md).toMatch(/\| dropout \| 🟢 added \|/);
+    const dot = cli(dir, 'diff', '--git', 'HEAD', 'model.py', '-f', 'dot').stdout;
+    expect(dot).toContain('units: 6 → 16');
+    expect(dot).toMatch(/"dropout" \[[^\]]*fillcolor = "#dafbe1"/);
+    const svg = cli(dir, 'diff', '--git', 'HEAD', 'model.py', '-f', 'svg').stdout;
+    expect(svg).toContain('units: 6 → 16');
+    const mmd = cli(dir, 'diff', '--git', 'HEAD', 'model.py', '-f', 'mermaid').stdout;
+    expect(mmd).toMatch(/^flowchart TB/);
+    expect(mmd).toContain('dropout');
+    expect(mmd).toContain('16');
   });
 });
