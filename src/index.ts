@@ -21,7 +21,7 @@ export { LAYER_KINDS, LAYERS, layerDef, type LayerKind } from './layers/registry
 export { activation, apply, dense, dropout, flatten, functional, input, inputLayer, layer, nested, outputOf, sequential, type SymbolicTensor } from './frontends/builder.js';
 export type { DenseOptions, ActivationOptions, DropoutOptions, FlattenOptions, InputLayerOptions } from './frontends/builder.js';
 export { parseSpec, irToSpec, SPEC_FORMAT_VERSION } from './frontends/spec.js';
-export { parseModel, loadModel, DEFAULT_LIMITS, type Limits, type LoadOptions, type LoadResult } from './frontends/load.js';
+export { parseModel, parseModelBytes, loadModel, DEFAULT_LIMITS, type Limits, type LoadOptions, type LoadResult } from './frontends/load.js';
 export { kerasJsonToIR, isKerasJsonData } from './frontends/keras-json.js';
 export { readKerasArchive, isZip } from './frontends/keras-archive.js';
 export { readTfjsWeights, hasTfjsWeights } from './frontends/tfjs-weights.js';

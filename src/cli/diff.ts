@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Command, Option } from 'commander';
 import {
-  compileFile, compileModel, diffDot, diffMarkdown, diffMermaid, diffModels, dotToSvg, error, hasErrors, parseModel,
+  compileFile, compileModel, diffDot, diffMarkdown, diffMermaid, diffModels, dotToSvg, error, hasErrors, parseModelBytes,
   type CompiledModel, type Diagnostic,
 } from '../index.js';
 import { report, writeAtomic, type Io } from './io.js';
@@ -19,12 +19,14 @@ interface DiffFlags extends LimitFlags {
 }
 
 /** The file as it is at a git revision, read with git itself. */
-async function gitVersion(rev: string, path: string): Promise<{ text?: string; diagnostics: Diagnostic[] }> {
+/** The file's bytes at a git revision (bytes: a .keras archive is a zip). */
+async function gitVersion(rev: string, path: string): Promise<{ bytes?: Uint8Array; diagnostics: Diagnostic[] }> {
   try {
-    const { stdout } = await promisify(execFile)('git', ['show', `${rev}:./${path}`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    return { text: stdout, diagnostics: [] };
+    const { stdout } = await promisify(execFile)('git', ['show', `${rev}:./${path}`], { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 });
+    return { bytes: stdout, diagnostics: [] };
   } catch (e) {
-    const message = ((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n')[0];
+    const stderr = (e as { stderr?: Buffer | string }).stderr;
+    const message = (stderr !== undefined && stderr.length > 0 ? String(stderr) : (e as Error).message).trim().split('\n')[0];
     return { diagnostics: [error('git-failed', `cannot read '${path}' at git revision '${rev}': ${message}`, { file: path }, 'check the revision name and that the file existed there (run inside the repository)')] };
   }
 }
@@ -47,11 +49,11 @@ export function diffCommand(io: Io, setExit: (code: number) => void): Command {
       if (second) throw new UsageError('with --git give one model file: its version at REV is the old one');
       newPath = first;
       const old = await gitVersion(flags.git, first);
-      if (old.text === undefined) {
+      if (old.bytes === undefined) {
         report(io, old.diagnostics);
         return setExit(1);
       }
-      const parsed = parseModel(old.text, `${flags.git}:${first}`, limits, flags.model ? { modelName: flags.model } : {});
+      const parsed = parseModelBytes(old.bytes, `${flags.git}:${first}`, limits);
       const compiled = parsed.model ? compileModel(parsed.model) : { diagnostics: parsed.diagnostics };
       report(io, [...(parsed.model ? parsed.diagnostics : []), ...compiled.diagnostics]);
       if (!('compiled' in compiled) || !compiled.compiled || hasErrors(compiled.diagnostics)) return setExit(1);

@@ -76,6 +76,20 @@ function tooLarge(file: string, size: number, maxBytes: number): Diagnostic {
 
 /** Reads and parses a model file; `-` reads stdin. */
 /** What reading a model may be told besides its limits. */
+/**
+ * A model file's bytes, read elsewhere (from git, say): a `.keras` archive when they start with
+ * the zip signature, text otherwise.
+ */
+export function parseModelBytes(bytes: Uint8Array, file: string, limits: LoadOptions = {}): LoadResult {
+  if (isZip(bytes)) {
+    const { model, diagnostics } = readKerasArchive(bytes, file, limits);
+    return model ? { model, diagnostics } : { diagnostics };
+  }
+  const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  if (bytes.length > maxBytes) return { diagnostics: [tooLarge(file, bytes.length, maxBytes)] };
+  return parseModel(new TextDecoder().decode(bytes), file, limits, limits.modelName !== undefined ? { modelName: limits.modelName } : {});
+}
+
 export interface LoadOptions extends Limits {
   /** Python files that build several models: the variable name of the one to read. */
   readonly modelName?: string;

@@ -116,3 +116,27 @@ describe('the seed model with Dense(6) changed to Dense(16) and a Dropout added 
     expect(mmd).toContain('16');
   });
 });
+
+describe('diff --git on a .keras archive (read as bytes from git)', () => {
+  it('compares the committed archive with the working one', async () => {
+    const { zipSync, strToU8 } = await import('fflate');
+    const dir = mkdtempSync(join(tmpdir(), 'densegraph-keras-diff-'));
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+    const keras = (spec: string) => {
+      writeFileSync(join(dir, 'm.yaml'), spec);
+      const config = cli(dir, 'convert', 'm.yaml', '--to', 'keras-json').stdout;
+      return zipSync({ 'metadata.json': strToU8('{"keras_version": "3.5.0", "date_saved": "2026-11-29@10:00:00"}'), 'config.json': strToU8(config) });
+    };
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.email', 'test@example.invalid');
+    git('config', 'user.name', 'test');
+    writeFileSync(join(dir, 'model.keras'), keras('layers:\n  - Dense: {units: 8, input_dim: 4}\n  - Dense: {units: 1}\n'));
+    git('add', 'model.keras');
+    git('commit', '-q', '-m', 'first');
+    writeFileSync(join(dir, 'model.keras'), keras('layers:\n  - Dense: {units: 10, input_dim: 4}\n  - Dense: {units: 1}\n'));
+    const r = cli(dir, 'diff', '--git', 'HEAD', 'model.keras', '-f', 'json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).layers.find((l: { name: string }) => l.name === 'dense').arguments).toEqual([{ argument: 'units', old: 8, new: 10 }]);
+  });
+});
