@@ -191,7 +191,10 @@ function inMarkdown(diagnostics: readonly Diagnostic[], file: string, block: MdB
     const loc = d.loc ?? {};
     const line = loc.line !== undefined ? block.contentLine - 1 + loc.line : block.line;
     const column = loc.line !== undefined && loc.column !== undefined ? loc.column + block.indent : undefined;
-    return { ...d, loc: { ...loc, file, line, ...(column !== undefined ? { column } : {}) } };
+    // The Python reader names lines in its messages too ("line 3: …", "(line 3)"): those move as well.
+    const message = d.message.replace(/^line (\d+):|\(line (\d+)\)/g, (m, a: string | undefined, b: string | undefined) =>
+      a !== undefined ? `line ${block.contentLine - 1 + Number(a)}:` : `(line ${block.contentLine - 1 + Number(b)})`);
+    return { ...d, message, loc: { ...loc, file, line, ...(column !== undefined ? { column } : {}) } };
   });
 }
 

@@ -253,3 +253,15 @@ describe('densegraph md', () => {
     expect(r.stderr).not.toMatch(/warning/); // no leftover diagrams in docs/images/tutorial
   });
 });
+
+describe('densegraph md: messages from Python blocks', () => {
+  it('name the Markdown line, in the location and in the message text', () => {
+    const text = '# Notes\n\nSome text.\n\n```python densegraph\nimport pandas as pd\nX = pd.read_csv("x.csv").values\nmodel = Sequential()\nmodel.add(Dense(8, input_shape=(X.shape[1], 3)))\n```\n';
+    const dir = workspace({ 'notes.md': text });
+    const r = cli(dir, 'md', 'notes.md');
+    expect(r.code, r.stderr).toBe(0);
+    // The Dense line is line 9 of the Markdown file (line 4 of the block).
+    expect(r.stderr).toMatch(/notes\.md:9:\d+: warning: line 9: input_shape of Dense is not a literal/);
+    expect(r.stderr).not.toContain('line 4');
+  });
+});
