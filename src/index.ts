@@ -24,6 +24,8 @@ export { parseSpec, irToSpec, SPEC_FORMAT_VERSION } from './frontends/spec.js';
 export { parseModel, parseModelBytes, loadModel, DEFAULT_LIMITS, type Limits, type LoadOptions, type LoadResult } from './frontends/load.js';
 export { kerasJsonToIR, isKerasJsonData } from './frontends/keras-json.js';
 export { readKerasArchive, isZip } from './frontends/keras-archive.js';
+export { MAX_ARCHIVE_BYTES, readArchiveEntries, type ArchiveEntries } from './frontends/keras-archive.js';
+export { readKerasWeights, kerasWeightPaths, isHdf5, MAX_KERAS_WEIGHT_BYTES, type KerasWeightsOptions, type KerasWeightsResult, type WeightContainer } from './frontends/keras-weights.js';
 export { readTfjsWeights, hasTfjsWeights } from './frontends/tfjs-weights.js';
 export { compileModel, type CompileResult } from './passes/compile.js';
 export { toDot, checkLayerRange, RANKDIRS, SPLINES, type DiagramOptions, type Rankdir, type Splines } from './backends/dot.js';

@@ -1,9 +1,9 @@
 /** What the executor commands share: loading a runnable model, weights and data from flags. */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import {
-  compileFile, error, hasErrors, hasTfjsWeights, readTfjsWeights, initWeights, parseCsv, parseJsonArray, readWeights, unrunnableLayers,
+  compileFile, error, hasErrors, hasTfjsWeights, readTfjsWeights, initWeights, isZip, MAX_ARCHIVE_BYTES, parseCsv, parseJsonArray, readKerasWeights, readWeights, unrunnableLayers,
   type CompiledModel, type Diagnostic, type ExecDType, type Tensor, type WeightStore,
 } from '../index.js';
 import { report, type Io } from './io.js';
@@ -109,12 +109,39 @@ async function tfjsModelJson(modelPath: string | undefined): Promise<unknown> {
   }
 }
 
+/** The bytes of the model file if it is a zip (a `.keras` archive), else undefined. */
+async function kerasArchive(modelPath: string | undefined): Promise<Uint8Array | undefined> {
+  if (!modelPath || modelPath === '-') return undefined;
+  try {
+    const handle = await open(modelPath, 'r');
+    try {
+      const head = new Uint8Array(4);
+      await handle.read(head, 0, 4, 0);
+      return isZip(head) ? await handle.readFile() : undefined;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Weights from `--weights`; else those stored with a TensorFlow.js model.json (`modelPath`);
- * else fresh ones from the seed.
+ * Weights from `--weights`; else those stored with a TensorFlow.js model.json or in a `.keras`
+ * archive (`modelPath`); else fresh ones from the seed.
  */
 export async function loadWeights(io: Io, model: CompiledModel, path: string | undefined, seed: number, dtype: ExecDType, modelPath?: string): Promise<WeightStore> {
   if (!path) {
+    const archive = await kerasArchive(modelPath);
+    if (archive) {
+      // The config already passed the user's --max-bytes/--max-layers when the model was compiled.
+      const r = await readKerasWeights(archive, modelPath!, model, { dtype, maxBytes: MAX_ARCHIVE_BYTES, maxLayers: Number.MAX_SAFE_INTEGER });
+      if (hasErrors(r.diagnostics)) fail(io, r.diagnostics);
+      report(io, r.diagnostics);
+      if (!r.weights) return initWeights(model, seed, dtype);
+      io.stderr(`densegraph: using the weights stored with the model (${modelPath})\n`);
+      return r.weights;
+    }
     const tfjs = await tfjsModelJson(modelPath);
     if (tfjs === undefined) return initWeights(model, seed, dtype);
     const r = await readTfjsWeights(modelPath!, tfjs, model, dtype);

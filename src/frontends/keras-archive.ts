@@ -1,15 +1,14 @@
 /**
  * Keras 3 `.keras` archives (reference/keras.md §6.3): a zip holding `metadata.json`,
- * `config.json` (the model's `to_json()` object) and `model.weights.h5`. Only the config is
- * read, and handed to the Keras JSON reader; the HDF5 weights are not read (there is no
- * maintained pure-JS HDF5 reader), so running such a model starts from initialised weights
- * or a `--weights` file.
+ * `config.json` (the model's `to_json()` object) and `model.weights.h5`. Here the config is
+ * read and handed to the Keras JSON reader; the HDF5 weights are read by run and train
+ * through keras-weights.ts, which takes its entries from {@link readArchiveEntries}.
  *
  * Limits against zip bombs: at most {@link MAX_ARCHIVE_ENTRIES} central-directory entries are
  * looked at; `config.json` may declare at most the model size limit (16 MiB by default) and
- * `metadata.json` at most 1 MiB uncompressed. Declared sizes are checked before inflating,
- * and fflate inflates into a buffer of exactly the declared size, so a lying header cannot
- * make it produce more.
+ * `metadata.json` at most 1 MiB uncompressed (`model.weights.h5`: see keras-weights.ts).
+ * Declared sizes are checked before inflating, and fflate inflates into a buffer of exactly
+ * the declared size, so a lying header cannot make it produce more.
  */
 import { unzipSync, type UnzipFileInfo } from 'fflate';
 import { error } from '../ir/diagnostics.js';
@@ -34,35 +33,54 @@ export interface ArchiveResult extends LoadResult {
   readonly kerasVersion?: string;
 }
 
+/** What {@link readArchiveEntries} found: the entries asked for, or why it stopped. */
+export type ArchiveEntries =
+  | { readonly files: Record<string, Uint8Array>; readonly names: readonly string[] }
+  | { readonly tooLarge: string }
+  | { readonly broken: string };
+
+/**
+ * Inflates the entries named in `wanted` (name → largest uncompressed size) and lists the
+ * names of all entries. Sizes are checked from the headers before anything is inflated; the
+ * entries inflated together may not exceed the sum of their limits.
+ */
+export function readArchiveEntries(bytes: Uint8Array, wanted: Readonly<Record<string, number>>): ArchiveEntries {
+  const total = Object.values(wanted).reduce((a, b) => a + b, 0);
+  let entries = 0;
+  let size = 0;
+  const names: string[] = [];
+  try {
+    const files = unzipSync(bytes, {
+      filter: (f: UnzipFileInfo) => {
+        if (++entries > MAX_ARCHIVE_ENTRIES) throw new ArchiveLimit(`the archive has more than ${MAX_ARCHIVE_ENTRIES} entries; a .keras file has a handful`);
+        names.push(f.name);
+        const max = Object.hasOwn(wanted, f.name) ? wanted[f.name]! : -1;
+        if (max < 0) return false;
+        if (f.originalSize > max) throw new ArchiveLimit(`${f.name} would be ${f.originalSize} bytes uncompressed, more than the limit of ${max} bytes`);
+        size += f.originalSize;
+        if (size > total) throw new ArchiveLimit(`the entries read would be ${size} bytes uncompressed, more than the limit of ${total} bytes`);
+        return true;
+      },
+    });
+    return { files, names };
+  } catch (e) {
+    if (e instanceof ArchiveLimit) return { tooLarge: e.message };
+    return { broken: `not a readable .keras (zip) archive: ${(e as Error).message}` };
+  }
+}
+
 /** Reads a `.keras` archive's model config into IR. `file` is used in messages. */
 export function readKerasArchive(bytes: Uint8Array, file: string, limits: Limits = {}): ArchiveResult {
   const maxConfig = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   const loc = { file };
   const fail = (code: string, message: string, hint?: string): ArchiveResult => ({ diagnostics: [error(code, message, loc, hint)] });
-  let entries = 0;
-  let total = 0;
-  const names: string[] = [];
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, {
-      filter: (f: UnzipFileInfo) => {
-        if (++entries > MAX_ARCHIVE_ENTRIES) throw new ArchiveLimit(`the archive has more than ${MAX_ARCHIVE_ENTRIES} entries; a .keras file has a handful`);
-        if (names.length < 10) names.push(f.name);
-        const max = f.name === 'config.json' ? maxConfig : f.name === 'metadata.json' ? MAX_METADATA_BYTES : -1;
-        if (max < 0) return false;
-        if (f.originalSize > max) throw new ArchiveLimit(`${f.name} would be ${f.originalSize} bytes uncompressed, more than the limit of ${max} bytes`);
-        total += f.originalSize;
-        if (total > maxConfig + MAX_METADATA_BYTES) throw new ArchiveLimit(`the entries read would be ${total} bytes uncompressed, more than the limit of ${maxConfig + MAX_METADATA_BYTES} bytes`);
-        return true;
-      },
-    });
-  } catch (e) {
-    if (e instanceof ArchiveLimit) return fail('archive-too-large', e.message, 'raise the limit with --max-bytes if the config is meant to be this large');
-    return fail('invalid-archive', `not a readable .keras (zip) archive: ${(e as Error).message}`, 'the file may be truncated or damaged; save it again with model.save("model.keras")');
-  }
+  const read = readArchiveEntries(bytes, { 'config.json': maxConfig, 'metadata.json': MAX_METADATA_BYTES });
+  if ('tooLarge' in read) return fail('archive-too-large', read.tooLarge, 'raise the limit with --max-bytes if the config is meant to be this large');
+  if ('broken' in read) return fail('invalid-archive', read.broken, 'the file may be truncated or damaged; save it again with model.save("model.keras")');
+  const { files, names } = read;
   const config = files['config.json'];
   if (!config) {
-    return fail('invalid-archive', `the archive has no config.json, so it is not a Keras 3 .keras file (entries: ${names.length ? names.join(', ') : 'none'})`, 'save the model with Keras 3 model.save("model.keras"), or give its model.to_json() text');
+    return fail('invalid-archive', `the archive has no config.json, so it is not a Keras 3 .keras file (entries: ${names.length ? names.slice(0, 10).join(', ') : 'none'})`, 'save the model with Keras 3 model.save("model.keras"), or give its model.to_json() text');
   }
   let kerasVersion: string | undefined;
   const meta = files['metadata.json'];
