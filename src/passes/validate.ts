@@ -22,24 +22,35 @@ function where(layer: LayerIR, arg?: string): SourceLoc | undefined {
 const NESTED_ARGS = ['name', 'trainable'];
 
 /** A nested Sequential/Functional layer: its own arguments, then its inner model. */
-function validateNested(layer: LayerIR, diagnostics: Diagnostic[]): LayerIR {
+function validateNested(layer: LayerIR, diagnostics: Diagnostic[], opaque: Opaque): LayerIR {
   for (const key of Object.keys(layer.config)) {
     if (!NESTED_ARGS.includes(key)) diagnostics.push(error('unknown-argument', `a nested ${layer.className} has no argument '${key}'`, where(layer, key), `valid arguments: ${NESTED_ARGS.join(', ')}`));
   }
   const trainable = layer.config['trainable'];
   if (trainable !== undefined && typeof trainable !== 'boolean') diagnostics.push(error('invalid-argument', `'trainable' must be true or false, got ${JSON.stringify(trainable)}`, where(layer, 'trainable')));
-  const inner = validateLayers(layer.model!, diagnostics);
+  const inner = validateLayers(layer.model!, diagnostics, opaque);
   return { ...layer, config: { ...layer.config, trainable: trainable ?? true }, model: inner };
 }
 
+/** Layers of classes densegraph does not know, by class: reported once per class. */
+type Opaque = Map<string, { first: LayerIR; names: string[] }>;
+
 export function validateModel(model: ModelIR): { model: ModelIR; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  return { model: validateLayers(model, diagnostics), diagnostics };
+  const opaque: Opaque = new Map();
+  const validated = validateLayers(model, diagnostics, opaque);
+  for (const [className, { first, names }] of opaque) {
+    const others = names.length > 1 ? ` (${names.length} layers: ${names.slice(0, 6).map((n) => `'${n}'`).join(', ')}${names.length > 6 ? ', …' : ''})` : '';
+    diagnostics.push(
+      warning('opaque-layer', `densegraph does not know the Keras class '${className}'${others}: it is drawn as a box with what the file says, its output shape is unknown unless the file records it, and the model cannot be run`, where(first)),
+    );
+  }
+  return { model: validated, diagnostics };
 }
 
-function validateLayers(model: ModelIR, diagnostics: Diagnostic[]): ModelIR {
+function validateLayers(model: ModelIR, diagnostics: Diagnostic[], opaque: Opaque): ModelIR {
   const layers = model.layers.map((layer): LayerIR => {
-    if (layer.model) return validateNested(layer, diagnostics);
+    if (layer.model) return validateNested(layer, diagnostics, opaque);
     // Keras's other names for registry layers: `concatenate`, Keras 1's Merge(mode=…).
     const alias = resolveAlias(layer.className, { ...layer.config });
     if ('error' in alias) {
@@ -50,9 +61,9 @@ function validateLayers(model: ModelIR, diagnostics: Diagnostic[]): ModelIR {
     if (alias.className !== layer.className) layer = { ...layer, className: alias.className, config: alias.config };
     const def = layerDef(layer.className);
     if (!def && layer.opaque) {
-      diagnostics.push(
-        warning('opaque-layer', `densegraph does not know the Keras class '${layer.className}': it is drawn as a box with what the file says, its output shape is unknown unless the file records it, and the model cannot be run`, where(layer)),
-      );
+      const seen = opaque.get(layer.className);
+      if (seen) seen.names.push(layer.name ?? layer.className);
+      else opaque.set(layer.className, { first: layer, names: [layer.name ?? layer.className] });
       return layer;
     }
     if (!def) {

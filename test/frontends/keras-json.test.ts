@@ -333,6 +333,10 @@ describe('structure', () => {
     expect(dot).toContain('Output shape: <b>?</b>');
     expect(summaryText(m)).toContain("parameters unknown and not counted");
     expect(m.layers.filter((l) => l.opaque).map((l) => l.className)).toContain('GlobalAveragePooling2D');
+    // One warning per unknown class, at its first layer, naming how many layers have it.
+    const warnings = compileModel(load(text).model!).diagnostics.filter((d) => d.code === 'opaque-layer');
+    expect(warnings.map((d) => d.loc?.layer)).toEqual(['conv2d_34', 'max_pooling2d_5', 'global_average_pooling2d_3']);
+    expect(warnings[0]!.message).toContain("'Conv2D' (7 layers: 'conv2d_34', 'conv2d_35'");
   });
 
   it('an opaque layer takes its output shape from the __keras_tensor__ shapes Keras 3 recorded; inference goes on after it (k3_03)', () => {
