@@ -161,26 +161,41 @@ export function checkLayerRange(model: CompiledModel, range: readonly [string, s
   return diagnostics;
 }
 
-/** Draws the items of a view into a graph or cluster; returns the DOT id of each node path. */
-function drawItems(container: Container, items: readonly ViewItem[], style: LabelStyle, options: DiagramOptions, ids: Map<string, Node>, usedIds: Set<string>): void {
-  const uniqueId = (base: string) => {
-    let id = base;
-    for (let i = 2; usedIds.has(id); i++) id = `${base}_${i}`;
-    usedIds.add(id);
-    return id;
+/**
+ * The DOT id of every item of a view, clusters included (drawn as `cluster_<id>`): the path of
+ * layer names through nodeIdFor, with `_2`, `_3`, … on a clash, in drawing order. The report
+ * page maps SVG nodes back to layers with the same ids.
+ */
+export function dotIds(items: readonly ViewItem[]): Map<ViewItem, string> {
+  const ids = new Map<ViewItem, string>();
+  const used = new Set<string>();
+  const walk = (list: readonly ViewItem[]) => {
+    for (const item of list) {
+      const base = item.path.map(nodeIdFor).join('/');
+      let id = base;
+      for (let i = 2; used.has(id); i++) id = `${base}_${i}`;
+      used.add(id);
+      ids.set(item, id);
+      if (item.kind === 'cluster') walk(item.items);
+    }
   };
+  walk(items);
+  return ids;
+}
+
+/** Draws the items of a view into a graph or cluster; records the node of each node path. */
+function drawItems(container: Container, items: readonly ViewItem[], style: LabelStyle, options: DiagramOptions, ids: ReadonlyMap<ViewItem, string>, nodes: Map<string, Node>): void {
   for (const item of items) {
-    const base = item.path.map(nodeIdFor).join('/');
     if (item.kind === 'cluster') {
-      const cluster = new Subgraph(`cluster_${uniqueId(base)}`, { ...style.cluster, label: `<${escapeHtml(item.layer.name)}>` } as never);
+      const cluster = new Subgraph(`cluster_${ids.get(item)!}`, { ...style.cluster, label: `<${escapeHtml(item.layer.name)}>` } as never);
       container.addSubgraph(cluster);
-      drawItems(cluster, item.items, style, options, ids, usedIds);
+      drawItems(cluster, item.items, style, options, ids, nodes);
       continue;
     }
     const label = renderLabel(labelView(item.layer, displayName(item.model, item.layer, style), style, options), style);
-    const node = new Node(uniqueId(base), { ...style.node, label } as never);
+    const node = new Node(ids.get(item)!, { ...style.node, label } as never);
     container.addNode(node);
-    ids.set(JSON.stringify(item.path), node);
+    nodes.set(JSON.stringify(item.path), node);
   }
 }
 
@@ -195,7 +210,7 @@ export function toDot(model: CompiledModel, style: LabelStyle, options: DiagramO
   g.attributes.edge.apply(style.edgeDefaults as never);
   const view = graphView(model, { ...options, hideSequentialInput: style.sequentialInput === 'hide' });
   const nodes = new Map<string, Node>();
-  drawItems(g, view.items, style, options, nodes, new Set());
+  drawItems(g, view.items, style, options, dotIds(view.items), nodes);
   for (const [from, to] of view.edges) {
     const a = nodes.get(JSON.stringify(from))!;
     const b = nodes.get(JSON.stringify(to))!;

@@ -15,9 +15,9 @@ import { fileURLToPath } from 'node:url';
 import Mustache from 'mustache';
 import type { CompiledLayer, CompiledModel } from '../ir/model.js';
 import { formatCount, formatShape, type Shape } from '../ir/shape.js';
-import type { DiagramOptions } from './dot.js';
-import { escapeHtml, nodeIdFor } from './escape.js';
-import { graphView, type ViewItem } from './graph-view.js';
+import { dotIds, type DiagramOptions } from './dot.js';
+import { escapeHtml } from './escape.js';
+import { graphView } from './graph-view.js';
 import type { LabelStyle } from './style.js';
 
 export const REPORT_THEMES = ['auto', 'light', 'dark'] as const;
@@ -137,30 +137,13 @@ function reportLayer(model: CompiledModel, layer: CompiledLayer): ReportLayer {
 }
 
 /**
- * The DOT id of every drawn node, as the DOT backend gives them (src/backends/dot.ts drawItems:
- * the path of names through nodeIdFor, `_2`, `_3`… on a clash, clusters taking ids too). An
- * inner node of an expanded nested model points at its top-level layer.
+ * The DOT id of every drawn node (dot.ts `dotIds`), with the index of its layer; an inner node
+ * of an expanded nested model points at its top-level layer.
  */
 function nodeIds(model: CompiledModel, style: LabelStyle | undefined, options: ReportOptions['diagram']): [string, number][] {
   const view = graphView(model, { ...options, hideSequentialInput: (style?.sequentialInput ?? 'hide') === 'hide' });
   const index = new Map(model.layers.map((l, i) => [l.name, i]));
-  const used = new Set<string>();
-  const out: [string, number][] = [];
-  const uniqueId = (base: string) => {
-    let id = base;
-    for (let i = 2; used.has(id); i++) id = `${base}_${i}`;
-    used.add(id);
-    return id;
-  };
-  const walk = (items: readonly ViewItem[]) => {
-    for (const item of items) {
-      const id = uniqueId(item.path.map(nodeIdFor).join('/'));
-      if (item.kind === 'cluster') walk(item.items);
-      else out.push([id, index.get(item.path[0]!)!]);
-    }
-  };
-  walk(view.items);
-  return out;
+  return [...dotIds(view.items)].filter(([item]) => item.kind !== 'cluster').map(([item, id]) => [id, index.get(item.path[0]!)!]);
 }
 
 /** The data the page script reads. */
