@@ -22,28 +22,35 @@ function stridesOf(shape: readonly number[]): number[] {
   return s;
 }
 
-/** `x · w` on the last axis of x: `[..., k] · [k, n] → [..., n]`. */
-export function matmul(tape: Tape, x: Var, w: Var): Var {
+/** `x · w` on the last axis of x into a new array: `[..., k] · [k, n] → [..., n]`, m rows. */
+function product(tape: Tape, x: Var, w: Var, op: string): { Y: Float; m: number; k: number; n: number } {
   const xs = x.value.shape;
   const [k, n] = w.value.shape as [number, number];
-  if (xs[xs.length - 1] !== k) throw new Error(`matmul: last axis ${xs[xs.length - 1]} does not match ${k}`);
+  if (xs[xs.length - 1] !== k) throw new Error(`${op}: last axis ${xs[xs.length - 1]} does not match ${k}`);
   const m = x.value.data.length / k;
-  const X = x.value.data;
-  const W = w.value.data;
   const Y = like(tape, x, m * n);
-  gemmNN(X, W, Y, m, k, n);
-  return tape.record({ shape: [...xs.slice(0, -1), n], data: Y }, [x, w], (G) => {
-    if (x.requiresGrad) {
-      const dX = like(tape, x, m * k);
-      gemmNT(G, W, dX, m, n, k); // dX = G · Wᵀ
-      accumulate(x, dX);
-    }
-    if (w.requiresGrad) {
-      const dW = like(tape, w, k * n);
-      gemmTN(X, G, dW, m, k, n); // dW = Xᵀ · G
-      accumulate(w, dW);
-    }
-  });
+  gemmNN(x.value.data, w.value.data, Y, m, k, n);
+  return { Y, m, k, n };
+}
+
+/** The backward pass of `product`: `dX = G · Wᵀ`, `dW = Xᵀ · G`, for the inputs that need them. */
+function productBackward(tape: Tape, x: Var, w: Var, G: Float, m: number, k: number, n: number): void {
+  if (x.requiresGrad) {
+    const dX = like(tape, x, m * k);
+    gemmNT(G, w.value.data, dX, m, n, k);
+    accumulate(x, dX);
+  }
+  if (w.requiresGrad) {
+    const dW = like(tape, w, k * n);
+    gemmTN(x.value.data, G, dW, m, k, n);
+    accumulate(w, dW);
+  }
+}
+
+/** `x · w` on the last axis of x: `[..., k] · [k, n] → [..., n]`. */
+export function matmul(tape: Tape, x: Var, w: Var): Var {
+  const { Y, m, k, n } = product(tape, x, w, 'matmul');
+  return tape.record({ shape: [...x.value.shape.slice(0, -1), n], data: Y }, [x, w], (G) => productBackward(tape, x, w, G, m, k, n));
 }
 
 /** NumPy broadcasting of two shapes; throws if they do not broadcast. */
@@ -372,14 +379,7 @@ export function broadcastTo(tape: Tape, x: Var, shape: readonly number[]): Var {
  * `unary(add(matmul(x, w), b), rule)`, which the tests check.
  */
 export function dense(tape: Tape, x: Var, w: Var, b: Var | null, rule: UnaryRule | null): Var {
-  const xs = x.value.shape;
-  const [k, n] = w.value.shape as [number, number];
-  if (xs[xs.length - 1] !== k) throw new Error(`dense: last axis ${xs[xs.length - 1]} does not match ${k}`);
-  const m = x.value.data.length / k;
-  const X = x.value.data;
-  const W = w.value.data;
-  const Z = like(tape, x, m * n);
-  gemmNN(X, W, Z, m, k, n);
+  const { Y: Z, m, k, n } = product(tape, x, w, 'dense');
   if (b) {
     const B = b.value.data;
     for (let i = 0; i < m * n; i++) Z[i]! += B[i % n]!;
@@ -390,22 +390,13 @@ export function dense(tape: Tape, x: Var, w: Var, b: Var | null, rule: UnaryRule
     for (let i = 0; i < m * n; i++) Y[i] = rule.f(Z[i]!);
   }
   const inputs = b ? [x, w, b] : [x, w];
-  return tape.record({ shape: [...xs.slice(0, -1), n], data: Y }, inputs, (G) => {
+  return tape.record({ shape: [...x.value.shape.slice(0, -1), n], data: Y }, inputs, (G) => {
     let D = G;
     if (rule) {
       D = like(tape, x, m * n);
       for (let i = 0; i < m * n; i++) D[i] = G[i]! * rule.df(Z[i]!, Y[i]!);
     }
-    if (x.requiresGrad) {
-      const dX = like(tape, x, m * k);
-      gemmNT(D, W, dX, m, n, k);
-      accumulate(x, dX);
-    }
-    if (w.requiresGrad) {
-      const dW = like(tape, w, k * n);
-      gemmTN(X, D, dW, m, k, n);
-      accumulate(w, dW);
-    }
+    productBackward(tape, x, w, D, m, k, n);
     if (b?.requiresGrad) {
       const dB = like(tape, b, n);
       for (let i = 0; i < m * n; i++) dB[i % n]! += D[i]!;
