@@ -1,67 +1,22 @@
 /**
  * Path patterns for the action's `models` and `markdown` inputs: one pattern a line, `!` in
- * front excludes. Written here because Node 20 has no glob matcher (path.matchesGlob is Node 22),
- * and the action must not install packages of its own beside densegraph's.
+ * front excludes. Matched with picomatch (installed with densegraph's dependencies, through
+ * tinyglobby; Node 20 has no glob matcher of its own).
  *
  * `**` is any number of folders, `*` and `?` stay inside one path segment, `{a,b}` is either,
  * `[abc]` one of. A pattern without a `/` matches the file name in any folder, as in .gitignore.
  * `*` also matches names that start with a dot: a model in `.ci/` is still a model.
  */
+import picomatch from 'picomatch';
 
-function escapeRegExp(ch) {
-  return /[\\^$.*+?()[\]{}|/]/.test(ch) ? `\\${ch}` : ch;
-}
-
-/** The regular expression for one pattern (without its `!`). Throws on unbalanced braces. */
-export function globToRegExp(glob) {
-  let re = '';
+/** Throws on a `{` without its `}` (picomatch would read it as a literal brace). */
+function checkBraces(glob) {
   let depth = 0;
-  let i = 0;
-  while (i < glob.length) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      const segmentStart = i === 0 || glob[i - 1] === '/';
-      if (segmentStart && glob[i + 2] === '/') {
-        re += '(?:[^/]*/)*'; // zero or more whole folders
-        i += 3;
-      } else if (segmentStart && i + 2 === glob.length) {
-        re += '.*';
-        i += 2;
-      } else {
-        re += '[^/]*';
-        i += 2;
-      }
-    } else if (c === '*') {
-      re += '[^/]*';
-      i++;
-    } else if (c === '?') {
-      re += '[^/]';
-      i++;
-    } else if (c === '[' && glob.indexOf(']', i + 2) > 0) {
-      const close = glob.indexOf(']', i + 2);
-      let body = glob.slice(i + 1, close);
-      const negate = body.startsWith('!') || body.startsWith('^');
-      if (negate) body = body.slice(1);
-      re += `[${negate ? '^/' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
-      i = close + 1;
-    } else if (c === '{') {
-      depth++;
-      re += '(?:';
-      i++;
-    } else if (c === '}' && depth > 0) {
-      depth--;
-      re += ')';
-      i++;
-    } else if (c === ',' && depth > 0) {
-      re += '|';
-      i++;
-    } else {
-      re += escapeRegExp(c);
-      i++;
-    }
+  for (const c of glob) {
+    if (c === '{') depth++;
+    else if (c === '}' && depth > 0) depth--;
   }
   if (depth !== 0) throw new Error(`pattern '${glob}' has a '{' without its '}'`);
-  return new RegExp(`^${re}$`, 's');
 }
 
 /**
@@ -78,10 +33,13 @@ export function pathFilter(text) {
     if (negate) line = line.slice(1).trim();
     line = line.replace(/^\.\//, '').replace(/^\/+/, '');
     if (!line.includes('/')) line = `**/${line}`;
-    (negate ? exclude : include).push(globToRegExp(line));
+    checkBraces(line);
+    (negate ? exclude : include).push(line);
   }
+  const included = picomatch(include.length ? include : ['\0'], { dot: true });
+  const excluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
   return {
     empty: include.length === 0,
-    matches: (path) => include.some((r) => r.test(path)) && !exclude.some((r) => r.test(path)),
+    matches: (path) => include.length > 0 && included(path) && !excluded(path),
   };
 }
